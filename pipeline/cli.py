@@ -1,0 +1,143 @@
+"""The `storywatch` command: a thin shell over the stages and the store."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+import duckdb
+
+from . import stages
+from .config import ConfigError, Settings, load_settings
+from .store import StoreError, open_store
+from .stories import StoryError, write_story
+
+
+class ConfigProblem(click.ClickException):
+    exit_code = 2
+
+
+def with_settings(command):
+    """Give the command `--config PATH` and call it with the loaded Settings."""
+
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Config file (default: $STORYWATCH_CONFIG or ./storywatch.toml).",
+    )
+    @functools.wraps(command)
+    def wrapper(config_path: Path | None, **kwargs):
+        try:
+            settings = load_settings(config_path)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from None
+        try:
+            return command(settings, **kwargs)
+        except (StoreError, StoryError, duckdb.Error) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="storywatch")
+def main() -> None:
+    """Follow news stories: poll feeds, find what is new, email it."""
+
+
+@main.command()
+@with_settings
+def init(settings: Settings) -> None:
+    """Create or migrate the database and load the feeds and stories; safe to repeat."""
+    with open_store(settings.database, read_only=False) as store:
+        applied = store.migrate()
+        synced = stages.sync(store, settings)
+    click.echo(
+        f"database {settings.database}: "
+        + (f"applied {', '.join(applied)}" if applied else "up to date")
+    )
+    click.echo(f"{len(settings.feeds)} feeds, {len(synced)} stories")
+
+
+STAGES = {
+    "poll": stages.poll,
+    "fetch": stages.fetch_articles,
+    "match": stages.match,
+    "alert": stages.send_alerts,
+}
+
+
+@main.command()
+@click.option("--stage", type=click.Choice(list(STAGES)), help="Run only this stage.")
+@with_settings
+def run(settings: Settings, stage: str | None) -> None:
+    """One pass over all stages (poll, fetch, match, alert), then a summary of each."""
+    for name, function in STAGES.items():
+        if stage in (None, name):
+            click.echo(str(function(settings)))
+
+
+@main.command()
+@with_settings
+def demo(settings: Settings) -> None:
+    """Run the pipeline against a news site and a mail server on 127.0.0.1, then stop."""
+    from .demo import DemoError, run_demo  # the demo's servers are not needed by other commands
+
+    try:
+        mails = run_demo(settings, say=click.echo)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from None
+    if mails:
+        click.echo(
+            '\nask the database: storywatch query "select verdict, count(*) from matches group by 1"'
+        )
+
+
+@main.command()
+@click.argument("sql_text", metavar="SQL")
+@click.option("--max-rows", default=40, show_default=True, help="Rows to print.")
+@with_settings
+def query(settings: Settings, sql_text: str, max_rows: int) -> None:
+    """Run SQL on a read-only connection and print the result as a table."""
+    with open_store(settings.database, read_only=True) as store:
+        relation = store.con.sql(sql_text)
+        if relation is not None:
+            relation.show(max_rows=max_rows, max_width=160)
+
+
+@main.group()
+def story() -> None:
+    """Manage the stories storywatch follows."""
+
+
+@story.command("add")
+@click.argument("name")
+@click.argument("sources", nargs=-1, required=True, metavar="FILE_OR_URL...")
+@click.option("--description", default="", help="One line saying what the story is.")
+@with_settings
+def story_add(settings: Settings, name: str, sources: tuple[str, ...], description: str) -> None:
+    """Create a story folder from seed documents (text or HTML files, or article URLs)."""
+    from .seeding import read_sources
+
+    try:
+        documents = read_sources(settings, sources)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    folder = write_story(settings.stories_dir, name, description, documents)
+    click.echo(f"created {folder} with {len(documents)} documents; `storywatch init` loads it")
+
+
+@story.command("list")
+@with_settings
+def story_list(settings: Settings) -> None:
+    """The stories in the stories folder."""
+    from .stories import load_stories
+
+    for s in load_stories(settings.stories_dir, settings.recipients):
+        who = ", ".join(s.recipients) or "nobody"
+        click.echo(
+            f"{s.slug}: {s.name} ({len(s.documents)} documents; alerts {s.alert_policy} to {who})"
+        )

@@ -1,0 +1,132 @@
+"""One Settings object: `storywatch.toml`, overridden key by key by STORYWATCH_* variables.
+
+Nested keys use a double underscore: STORYWATCH_SMTP__PORT=2525 overrides [smtp] port.
+Lists take JSON: STORYWATCH_RECIPIENTS='["desk@example.org"]'.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEFAULT_FILE = "storywatch.toml"
+
+
+class ConfigError(ValueError):
+    """The configuration is unusable; the message names the key and what is wrong."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FeedConfig(_Section):
+    url: str
+    name: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, url: str) -> str:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return url
+
+
+class SmtpConfig(_Section):
+    host: str = "localhost"
+    port: int = Field(25, ge=1, le=65535)
+    security: Literal["none", "starttls", "tls"] = "none"
+    username: str | None = None
+    password: SecretStr | None = None
+    sender: str = "storywatch@localhost"
+    timeout: float = Field(30.0, gt=0)
+
+
+class HttpConfig(_Section):
+    timeout: float = Field(20.0, gt=0, description="total deadline per request, in seconds")
+    max_bytes: int = Field(5_000_000, gt=0, description="body cap after decompression")
+    max_redirects: int = Field(5, ge=0, le=10)
+    concurrency: int = Field(8, ge=1, le=128)
+    user_agent: str = "storywatch/0.1 (+https://github.com/storywatch/storywatch)"
+
+
+class MatchingConfig(_Section):
+    match_threshold: float = Field(0.30, ge=0, le=1)
+    related_threshold: float = Field(0.12, ge=0, le=1)
+    duplicate_threshold: float = Field(0.80, ge=0, le=1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STORYWATCH_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    database: Path = Path("var/storywatch.duckdb")
+    stories_dir: Path = Path("seeds")
+    recipients: list[str] = []
+    feeds: list[FeedConfig] = []
+    smtp: SmtpConfig = SmtpConfig()
+    http: HttpConfig = HttpConfig()
+    matching: MatchingConfig = MatchingConfig()
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _bare_urls(cls, feeds: list) -> list:
+        # `feeds = ["https://..."]` is the common case; a table is for when a name is wanted
+        return [{"url": f} if isinstance(f, str) else f for f in feeds]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # the file's values arrive as init arguments; the environment must win over them
+        return (env_settings, init_settings)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read the config file (default: $STORYWATCH_CONFIG or ./storywatch.toml) and the env.
+
+    Relative paths in the file are taken relative to the file's folder, so a command works
+    from any working directory.
+    """
+    explicit = path is not None or "STORYWATCH_CONFIG" in os.environ
+    file = Path(path or os.environ.get("STORYWATCH_CONFIG", DEFAULT_FILE))
+    data: dict = {}
+    if file.is_file():
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    elif explicit:
+        raise ConfigError(f"{file}: no such config file")
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(f"{file}: " + _describe(exc)) from None
+    base = file.resolve().parent
+    return settings.model_copy(
+        update={
+            "database": base / settings.database,
+            "stories_dir": base / settings.stories_dir,
+        }
+    )
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        got = f" (got {err['input']!r})" if err["type"] != "extra_forbidden" else ""
+        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        lines.append(f"{key}: {message}{got}")
+    return "bad configuration\n  " + "\n  ".join(lines)

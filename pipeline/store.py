@@ -1,0 +1,152 @@
+"""DuckDB: connect, migrate, run named SQL, transactions. The only module that talks to DuckDB."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .paths import SQL_DIR
+
+LOCK_ERROR = "Could not set lock on file"
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or migrated."""
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of the named query `sql/queries/<name>.sql`."""
+    path = SQL_DIR / "queries" / f"{name}.sql"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KeyError(f"no named query {name!r} in {path.parent}") from None
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in (SQL_DIR / "queries").glob("*.sql"))
+
+
+class Store:
+    """A DuckDB connection with named queries. Values are always bound parameters."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, read_only: bool):
+        self.con = con
+        self.read_only = read_only
+
+    def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self.rows_sql(sql(name), params)
+
+    def rows_sql(self, text: str, params: Mapping[str, Any] | None = None) -> list[dict]:
+        cur = self.con.execute(text, dict(params or {}))
+        if cur.description is None:
+            return []
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def one(self, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+        found = self.rows(name, params)
+        return found[0] if found else None
+
+    def scalar(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
+        row = self.con.execute(sql(name), dict(params or {})).fetchone()
+        return row[0] if row else None
+
+    def execute(self, name: str, params: Mapping[str, Any] | None = None) -> None:
+        self.con.execute(sql(name), dict(params or {}))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        self.con.begin()
+        try:
+            yield self
+        except BaseException:
+            self.con.rollback()
+            raise
+        else:
+            self.con.commit()
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations and changed views; return what was applied (empty: no-op)."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " name VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
+            " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
+        )
+        known = dict(self.con.execute("SELECT name, checksum FROM schema_migrations").fetchall())
+        applied: list[str] = []
+        for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
+            text, digest = _read(path)
+            if path.name in known:
+                if known[path.name] != digest:
+                    raise StoreError(
+                        f"migration {path.name} was edited after it was applied; "
+                        "add a new migration instead"
+                    )
+                continue
+            with self.transaction():
+                self.con.execute(text)
+                self._record(path.name, "migration", digest)
+            applied.append(path.name)
+        for path in sorted((SQL_DIR / "views").glob("*.sql")):
+            text, digest = _read(path)
+            if not applied and known.get(path.name) == digest:
+                continue
+            with self.transaction():
+                self.con.execute(text)
+                self.con.execute("DELETE FROM schema_migrations WHERE name = $n", {"n": path.name})
+                self._record(path.name, "view", digest)
+            applied.append(path.name)
+        return applied
+
+    def _record(self, name: str, kind: str, digest: str) -> None:
+        self.con.execute(
+            "INSERT INTO schema_migrations (name, kind, checksum) VALUES ($n, $k, $c)",
+            {"n": name, "k": kind, "c": digest},
+        )
+
+
+def _read(path: Path) -> tuple[str, str]:
+    text = path.read_text(encoding="utf-8")
+    return text, hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0):
+    """Open the DuckDB file, retrying with jittered backoff while another process holds the lock."""
+    if read_only and not path.exists():
+        raise StoreError(f"no database at {path}; run `storywatch init` first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if LOCK_ERROR not in str(exc) or time.monotonic() + delay > deadline:
+                raise StoreError(f"cannot open {path}: {exc}") from exc
+            time.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, 2.0)
+
+
+@contextmanager
+def open_store(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0):
+    """A Store on the file; a writer brings the schema up to date first. Always closed."""
+    con = connect(path, read_only=read_only, lock_timeout=lock_timeout)
+    try:
+        store = Store(con, read_only)
+        if not read_only:
+            store.migrate()
+        yield store
+    finally:
+        con.close()

@@ -1,0 +1,1 @@
+DELETE FROM story_documents WHERE story_id = $story_id AND role = 'seed';

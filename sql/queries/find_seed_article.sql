@@ -1,0 +1,1 @@
+SELECT id FROM articles WHERE status = 'seed' AND source = $source AND text = $text LIMIT 1;

@@ -1,0 +1,3 @@
+INSERT INTO articles (source, url, status, title, text)
+VALUES ($source, $url, 'seed', $title, $text)
+RETURNING id;

@@ -1,0 +1,1 @@
+SELECT id, slug, name, description, recipients, alert_policy FROM stories ORDER BY slug;

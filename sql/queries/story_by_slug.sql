@@ -1,0 +1,1 @@
+SELECT id, slug, name, definition_hash FROM stories WHERE slug = $slug;
