@@ -52,7 +52,7 @@ def main() -> None:
 @with_settings
 def init(settings: Settings) -> None:
     """Create or migrate the database and load the feeds and stories; safe to repeat."""
-    with open_store(settings.database, read_only=False) as store:
+    with open_store(settings.database, migrate=False) as store:
         applied = store.migrate()
         synced = stages.sync(store, settings)
     click.echo(
@@ -91,9 +91,8 @@ def demo(settings: Settings) -> None:
     except DemoError as exc:
         raise click.ClickException(str(exc)) from None
     if mails:
-        click.echo(
-            '\nask the database: storywatch query "select verdict, count(*) from matches group by 1"'
-        )
+        example = "select verdict, count(*) from matches group by 1"
+        click.echo(f'\nask the database: storywatch query "{example}"')
 
 
 @main.command()

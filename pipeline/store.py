@@ -140,12 +140,14 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0):
 
 
 @contextmanager
-def open_store(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0):
+def open_store(
+    path: Path, *, read_only: bool = False, migrate: bool = True, lock_timeout: float = 60.0
+):
     """A Store on the file; a writer brings the schema up to date first. Always closed."""
     con = connect(path, read_only=read_only, lock_timeout=lock_timeout)
     try:
         store = Store(con, read_only)
-        if not read_only:
+        if migrate and not read_only:
             store.migrate()
         yield store
     finally:

@@ -82,7 +82,8 @@ def _reset(database: Path) -> None:
         if foreign:
             raise DemoError(
                 f"{database} holds {foreign} feeds of your own; the demo starts from an empty "
-                "database, so give it another one: STORYWATCH_DATABASE=var/demo.duckdb storywatch demo"
+                "database, so give it another one, for example with "
+                "STORYWATCH_DATABASE=var/demo.duckdb storywatch demo"
             )
         database.unlink()
     Path(f"{database}.wal").unlink(missing_ok=True)

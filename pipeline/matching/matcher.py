@@ -92,7 +92,7 @@ def classify(text: str, memory: StoryMemory, th: Thresholds = Thresholds()) -> D
 
 
 def _new_sentences(text: str, memory: StoryMemory, th: Thresholds):
-    """Sentences whose terms no single story sentence covers, and, for the rest, what covered them."""
+    """Sentences no single story sentence covers, and, for the others, what covered them."""
     new: list[str] = []
     nearest: list[dict] = []
     for sentence in sentences(text):

@@ -1,0 +1,72 @@
+"""Real parts on loopback: the demo's news site over HTTP, an SMTP server, DuckDB files."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Settings, load_settings
+from pipeline.demo import demo_pages
+from pipeline.demo.mailsink import MailSink
+from pipeline.demo.site import DemoSite
+from pipeline.paths import PROJECT_ROOT, SEEDS_DIR
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Airflow reads its home at import: give the whole session a private one, before any import
+    home = Path(tempfile.mkdtemp(prefix="storywatch-airflow-"))
+    os.environ["AIRFLOW_HOME"] = str(home)
+    os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(PROJECT_ROOT / "dags")
+    os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+    for key in [k for k in os.environ if k.startswith("STORYWATCH_")]:
+        del os.environ[key]  # a developer's own settings must not leak into the tests
+
+
+@pytest.fixture
+def site():
+    """The demo news site with every page published."""
+    with DemoSite(demo_pages()) as s:
+        yield s
+
+
+@pytest.fixture
+def mail(tmp_path):
+    with MailSink(tmp_path / "mail") as sink:
+        yield sink
+
+
+def write_config(folder: Path, **values) -> Path:
+    """A storywatch.toml in `folder`; values are TOML-ready (dicts become sections)."""
+    lines, sections = [], []
+    for key, value in values.items():
+        if isinstance(value, dict):
+            sections.append(f"[{key}]")
+            sections += [f"{k} = {json.dumps(v)}" for k, v in value.items()]
+        else:
+            lines.append(f"{key} = {json.dumps(value)}")
+    path = folder / "storywatch.toml"
+    path.write_text("\n".join(lines + sections) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_settings(tmp_path, site, mail):
+    """Settings for a pipeline watching the demo site's feeds and mailing the sink."""
+
+    def make(feeds: list[str] | None = None, **overrides) -> Settings:
+        values = {
+            "database": "var/storywatch.duckdb",
+            "stories_dir": str(SEEDS_DIR),
+            "recipients": ["desk@example.org"],
+            "feeds": feeds if feeds is not None else [site.feed_url(s) for s in site.sections],
+            "smtp": {"host": "127.0.0.1", "port": mail.port, "timeout": 5},
+            "http": {"timeout": 5},
+            **overrides,
+        }
+        return load_settings(write_config(tmp_path, **values))
+
+    return make

@@ -1,0 +1,67 @@
+"""The demo's outcome, as a user reads it: verdicts in DuckDB and an email naming the new fact."""
+
+from email import policy
+from email.parser import BytesParser
+
+import pytest
+
+from pipeline import stages
+from pipeline.config import load_settings
+from pipeline.demo import DemoError, run_demo
+from pipeline.paths import SEEDS_DIR
+from pipeline.store import open_store
+from tests.conftest import write_config
+
+
+@pytest.fixture
+def demo_run(tmp_path):
+    settings = load_settings(write_config(tmp_path, recipients=["desk@example.org"]))
+    lines: list[str] = []
+    mails = run_demo(settings, say=lines.append)
+    return settings, mails, "\n".join(lines)
+
+
+def verdicts(settings) -> dict[str, str]:
+    with open_store(settings.database, read_only=True) as store:
+        return {r["title"]: r["verdict"] for r in store.rows("verdicts")}
+
+
+def test_follow_up_is_an_update_and_its_email_names_the_new_fact(demo_run):
+    settings, mails, _ = demo_run
+    found = verdicts(settings)
+    assert found["NASA says Russia now plans to stay on the ISS until 2028"] == "update"
+    assert len(mails) == 1
+    message = BytesParser(policy=policy.default).parse(mails[0].open("rb"))
+    assert message["To"] == "desk@example.org"
+    assert "until 2028" in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    new_facts = text.split("What is new:")[1]
+    assert "remaining on board until 2028" in new_facts
+    html = message.get_body(("html",)).get_content()
+    assert "until 2028" in html
+
+
+def test_unrelated_articles_are_unrelated_and_seed_reprints_are_duplicates(demo_run):
+    settings, _, output = demo_run
+    found = verdicts(settings)
+    for title in (
+        "Chess Olympiad opens in Chennai with record field",
+        "Council approves repairs to century-old Harbour Street bridge",
+        "Hot, dry summer to cut wheat harvest, farm agency says",
+    ):
+        assert found[title] == "unrelated", title
+    soyuz = "Coolant leak on docked Soyuz capsule forces Russian spacewalk to be called off"
+    assert found[soyuz] == "related"
+    assert list(found.values()).count("duplicate") == 5
+    assert "emails received:" in output
+
+
+def test_demo_refuses_a_database_with_the_users_own_feeds(tmp_path):
+    settings = load_settings(
+        write_config(tmp_path, feeds=["https://news.example.org/rss"], stories_dir=str(SEEDS_DIR))
+    )
+    with open_store(settings.database) as store:
+        stages.sync(store, settings)
+    with pytest.raises(DemoError, match="feeds of your own"):
+        run_demo(settings, say=lambda _: None)
+    assert settings.database.exists()

@@ -1,0 +1,54 @@
+"""Stages against the loopback site and mail server: re-runs, and failures that lose nothing."""
+
+from pipeline import stages
+from pipeline.store import open_store
+
+
+def test_a_second_pass_finds_nothing_new_and_sends_nothing(make_settings, mail):
+    settings = make_settings()
+    first = stages.run(settings)
+    assert first[0].new_entries == 10 and first[3].sent == 1
+    second = stages.run(settings)
+    assert second[0].new_entries == 0
+    assert (second[1].extracted, second[1].failed) == (0, 0)
+    assert second[2].verdicts == {} and second[2].alerts_queued == 0
+    assert second[3].sent == 0
+    assert len(mail.messages()) == 1
+
+
+def test_a_broken_feed_is_recorded_and_the_others_go_on(make_settings, site):
+    broken = f"{site.url}/feeds/no-such-section.xml"
+    not_a_feed = f"{site.url}/articles/chess-olympiad-opens.html"
+    settings = make_settings(feeds=[broken, not_a_feed, site.feed_url("world")])
+    summary = stages.poll(settings)
+    assert (summary.ok, summary.failed, summary.new_entries) == (1, 2, 3)
+    with open_store(settings.database, read_only=True) as store:
+        health = {r["url"]: r for r in store.rows_sql("SELECT * FROM feed_health")}
+    assert health[broken]["status"] == "degraded"
+    assert health[broken]["last_error"] == "HTTP 404 Not Found"
+    assert health[not_a_feed]["last_error"].startswith("not a feed")
+    assert health[site.feed_url("world")]["status"] == "ok"
+
+
+def test_a_missing_page_is_marked_failed_and_retried_later(make_settings, site):
+    settings = make_settings(feeds=[site.feed_url("world")])
+    stages.poll(settings)
+    site.published.discard("chess-olympiad-opens")  # the feed listed it, the page is gone
+    summary = stages.fetch_articles(settings)
+    assert (summary.extracted, summary.failed) == (2, 1)
+    with open_store(settings.database, read_only=True) as store:
+        failed = store.rows_sql("SELECT error, attempts FROM articles WHERE status = 'failed'")
+    assert failed == [{"error": "HTTP 404 Not Found", "attempts": 1}]
+    site.publish("chess-olympiad-opens")
+    assert stages.fetch_articles(settings).extracted == 1
+
+
+def test_an_alert_waits_in_the_outbox_while_the_mail_server_is_down(make_settings, mail):
+    settings = make_settings(smtp={"host": "127.0.0.1", "port": 9, "timeout": 2})
+    stages.poll(settings), stages.fetch_articles(settings)
+    assert stages.match(settings).alerts_queued == 1
+    assert stages.send_alerts(settings).failed == 1
+    with open_store(settings.database, read_only=True) as store:
+        (alert,) = store.rows("alert_outbox")
+    assert alert["status"] == "failed" and "cannot reach 127.0.0.1:9" in alert["last_error"]
+    assert mail.messages() == []
