@@ -20,11 +20,13 @@ lint: $(VENV)/.installed-all
 
 # Airflow standalone on this checkout's DAG folder; its UI is on http://localhost:8080
 airflow: $(VENV)/.installed-all
-	AIRFLOW_HOME=$(CURDIR)/var/airflow AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
-	AIRFLOW__CORE__LOAD_EXAMPLES=False STORYWATCH_CONFIG=$(CURDIR)/storywatch.toml \
-	sh -c '$(BIN)/airflow db migrate >/dev/null && \
-	       $(BIN)/airflow pools set storywatch_duckdb 1 "DuckDB writers" >/dev/null && \
-	       exec $(BIN)/airflow standalone'
+	# standalone starts its components as `airflow ...`, so the venv must come first on PATH
+	PATH=$(CURDIR)/$(BIN):$$PATH AIRFLOW_HOME=$(CURDIR)/var/airflow \
+	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags AIRFLOW__CORE__LOAD_EXAMPLES=False \
+	STORYWATCH_CONFIG=$(CURDIR)/storywatch.toml \
+	sh -c 'airflow db migrate >/dev/null && \
+	       airflow pools set storywatch_duckdb 1 "DuckDB writers" >/dev/null && \
+	       exec airflow standalone'
 
 # Re-resolve every dependency (after editing pyproject.toml) into constraints.txt
 lock: $(BIN)/python

@@ -19,7 +19,7 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from airflow.sdk import dag, task
+from airflow.sdk import chain, dag, task
 
 POOL = "storywatch_duckdb"
 CONFIG = os.environ.get(
@@ -34,6 +34,15 @@ default_args = {
     "execution_timeout": timedelta(minutes=30),
     "pool": POOL,
 }
+
+
+# (task id, function of pipeline.stages, what it does), in the order they run
+STAGES = [
+    ("poll", "poll", "Conditional GET of every configured feed; new entries are stored."),
+    ("fetch", "fetch_articles", "Download and extract the page of every new entry."),
+    ("match", "match", "Judge every new article against every story; updates queue alerts."),
+    ("alert", "send_alerts", "Send the pending alerts of the outbox over SMTP."),
+]
 
 
 def _run(stage: str) -> dict:
@@ -55,23 +64,7 @@ def _run(stage: str) -> dict:
     doc_md=__doc__,
 )
 def storywatch():
-    @task(doc_md="Conditional GET of every configured feed; new entries are stored.")
-    def poll() -> dict:
-        return _run("poll")
-
-    @task(doc_md="Download and extract the page of every new entry.")
-    def fetch() -> dict:
-        return _run("fetch_articles")
-
-    @task(doc_md="Judge every new article against every story; updates queue alerts.")
-    def match() -> dict:
-        return _run("match")
-
-    @task(doc_md="Send the pending alerts of the outbox over SMTP.")
-    def alert() -> dict:
-        return _run("send_alerts")
-
-    poll() >> fetch() >> match() >> alert()
+    chain(*(task(_run, task_id=task_id, doc_md=doc)(stage) for task_id, stage, doc in STAGES))
 
 
 storywatch()

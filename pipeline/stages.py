@@ -48,6 +48,9 @@ class FetchSummary:
     fallback: int = 0
     failed: int = 0
 
+    def count(self, status: str) -> None:
+        setattr(self, status, getattr(self, status) + 1)
+
     def __str__(self) -> str:
         return (
             f"fetch   {self.extracted} extracted, {self.fallback} from the feed summary, "
@@ -243,7 +246,7 @@ def fetch_articles(settings: Settings) -> FetchSummary:
     summary = FetchSummary()
     with open_store(settings.database) as store:
         for article in articles:
-            setattr(summary, article["status"], getattr(summary, article["status"]) + 1)
+            summary.count(article["status"])
             store.execute("save_article", article)
     return summary
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -134,7 +135,5 @@ def write_story(
 
 
 def _toml_str(value: str) -> str:
-    # a TOML basic string is a JSON string for all the characters that matter here
-    import json
-
+    # a JSON string is a valid TOML basic string: same quotes, same escapes
     return json.dumps(value, ensure_ascii=False)
