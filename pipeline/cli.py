@@ -54,7 +54,8 @@ def init(settings: Settings) -> None:
     """Create or migrate the database and load the feeds and stories; safe to repeat."""
     with open_store(settings.database, migrate=False) as store:
         applied = store.migrate()
-        synced = stages.sync(store, settings)
+        stages.sync_feeds(store, settings)
+        synced = stages.sync_stories(store, settings)
     click.echo(
         f"database {settings.database}: "
         + (f"applied {', '.join(applied)}" if applied else "up to date")

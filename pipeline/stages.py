@@ -85,14 +85,16 @@ def as_dict(summary) -> dict:
 # -- setup ----------------------------------------------------------------------------------
 
 
-def sync(store: Store, settings: Settings) -> list[tuple[int, Story]]:
-    """Bring feeds and stories in the database in line with the config and the story folders."""
+def sync_feeds(store: Store, settings: Settings) -> None:
+    """Every feed of the config has its row."""
     for feed in settings.feeds:
         store.execute("upsert_feed", {"url": feed.url, "name": feed.name})
-    synced = []
-    for story in load_stories(settings.stories_dir, settings.recipients):
-        synced.append((_sync_story(store, story), story))
-    return synced
+
+
+def sync_stories(store: Store, settings: Settings) -> list[tuple[int, Story]]:
+    """The stories in the database match their folders; returns (story id, story) pairs."""
+    stories = load_stories(settings.stories_dir, settings.recipients)
+    return [(_sync_story(store, story), story) for story in stories]
 
 
 def _sync_story(store: Store, story: Story) -> int:
@@ -154,7 +156,7 @@ class _Polled:
 def poll(settings: Settings) -> PollSummary:
     """Fetch every feed (conditional GET), parse it, store new entries and the poll's outcome."""
     with open_store(settings.database) as store:
-        sync(store, settings)
+        sync_feeds(store, settings)
         feeds = store.rows("feeds_to_poll", {"urls": [f.url for f in settings.feeds]})
     with Fetcher(settings.http) as fetcher, ThreadPoolExecutor(settings.http.concurrency) as pool:
         polled = list(pool.map(lambda f: _poll_one(fetcher, f), feeds))
@@ -315,7 +317,7 @@ def match(settings: Settings) -> MatchSummary:
     verdicts: Counter[str] = Counter()
     summary = MatchSummary()
     with open_store(settings.database) as store:
-        for story_id, story in sync(store, settings):
+        for story_id, story in sync_stories(store, settings):
             memory = StoryMemory(
                 [
                     Document(r["id"], r["text"])

@@ -61,7 +61,7 @@ def test_demo_refuses_a_database_with_the_users_own_feeds(tmp_path):
         write_config(tmp_path, feeds=["https://news.example.org/rss"], stories_dir=str(SEEDS_DIR))
     )
     with open_store(settings.database) as store:
-        stages.sync(store, settings)
+        stages.sync_feeds(store, settings)
     with pytest.raises(DemoError, match="feeds of your own"):
         run_demo(settings, say=lambda _: None)
     assert settings.database.exists()

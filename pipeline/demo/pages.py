@@ -18,7 +18,8 @@ DISCLOSURE = re.compile(r"^We may earn a commission", re.I)
 CREDIT = re.compile(r"^(Photo|Image|Credit):\s|^[A-Z][\w.]+(?: [A-Z][\w.]+)* / [A-Z]{2,}$")
 RELATED = re.compile(r"^\**(More|Related article|Read more):\**\s*(.+)$")
 SOURCE_URL = re.compile(r"^Original url:\s*$|^<https?://\S+>$")
-DATE_LINE = re.compile(r"^(?:date )?(\d{4}-\d{2}-\d{2}|[A-Z][a-z]+ \d{1,2}, \d{4})\b\s*")
+DATE_ONLY = re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$")  # a dateline on its own ("July 26, 2022")
+DATE_STAMP = re.compile(r"^date \d{4}-\d{2}-\d{2}\s+")  # a scraper's stamp before the text
 COMMENT_HEADER = re.compile(
     r"^(?P<author>.+?)(?: in reply to (?P<to>.+?)\.?)? \| (?P<when>.+ at .+)$"
 )
@@ -120,9 +121,7 @@ def _clean(paragraph: str) -> str:
     """Markdown left in a copied text (links, emphasis, escapes) becomes plain text."""
     text = MD_LINK.sub(r"\1", paragraph).replace("\\$", "$")
     text = re.sub(r"\*+([^*]+)\*+", r"\1", text).strip().lstrip("# ").strip()
-    if DATE_LINE.fullmatch(text) or DATE_LINE.match(text) and len(text) < 20:
-        return ""
-    return DATE_LINE.sub("", text) if text.startswith("date ") else text
+    return "" if DATE_ONLY.match(text) else DATE_STAMP.sub("", text)
 
 
 def _comments(blocks: list[str]) -> list[Comment]:
