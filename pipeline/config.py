@@ -52,7 +52,12 @@ class HttpConfig(_Section):
     max_bytes: int = Field(5_000_000, gt=0, description="body cap after decompression")
     max_redirects: int = Field(5, ge=0, le=10)
     concurrency: int = Field(8, ge=1, le=128)
+    per_host_gap: float = Field(1.0, ge=0, description="seconds between requests to one host")
+    max_retry_after: float = Field(6 * 3600, ge=0, description="cap on a server's Retry-After")
     user_agent: str = "storywatch/0.1 (+https://github.com/storywatch/storywatch)"
+    # Hosts (names or IP addresses) that may be reached although they are not public: the SSRF
+    # guard refuses loopback, private, link-local and similar addresses unless listed here.
+    allow_private: list[str] = []
 
 
 class MatchingConfig(_Section):

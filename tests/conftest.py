@@ -39,6 +39,10 @@ def mail(tmp_path):
         yield sink
 
 
+# the demo site is on 127.0.0.1, which the SSRF guard refuses unless allowed; it needs no gap
+LOOPBACK_HTTP = {"timeout": 5, "allow_private": ["127.0.0.1"], "per_host_gap": 0}
+
+
 def write_config(folder: Path, **values) -> Path:
     """A storywatch.toml in `folder`; values are TOML-ready (dicts become sections)."""
     lines, sections = [], []
@@ -64,7 +68,7 @@ def make_settings(tmp_path, site, mail):
             "recipients": ["desk@example.org"],
             "feeds": feeds if feeds is not None else [site.feed_url(s) for s in site.sections],
             "smtp": {"host": "127.0.0.1", "port": mail.port, "timeout": 5},
-            "http": {"timeout": 5},
+            "http": LOOPBACK_HTTP,
             **overrides,
         }
         return load_settings(write_config(tmp_path, **values))

@@ -5,11 +5,13 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.config import load_settings
 from pipeline.stories import load_stories
-from tests.conftest import write_config
+from tests.conftest import LOOPBACK_HTTP, write_config
 
 
 def test_story_add_from_a_url_and_a_file_creates_a_loadable_story(tmp_path, site):
-    path = write_config(tmp_path, stories_dir="stories", recipients=["desk@example.org"])
+    path = write_config(
+        tmp_path, stories_dir="stories", recipients=["desk@example.org"], http=LOOPBACK_HTTP
+    )
     note = tmp_path / "note.txt"
     note.write_text("The Soyuz MS-22 capsule lost its coolant on 14 December 2022.\n")
     result = CliRunner().invoke(
@@ -42,7 +44,7 @@ def test_story_add_from_a_url_and_a_file_creates_a_loadable_story(tmp_path, site
 
 
 def test_story_add_reports_a_source_it_cannot_read(tmp_path, site):
-    path = write_config(tmp_path, stories_dir="stories")
+    path = write_config(tmp_path, stories_dir="stories", http=LOOPBACK_HTTP)
     missing = f"{site.url}/articles/nothing-here.html"
     result = CliRunner().invoke(main, ["story", "add", "--config", str(path), "X", missing])
     assert result.exit_code == 1 and "HTTP 404" in result.output

@@ -53,6 +53,10 @@ def run_demo(settings: Settings, say: Callable[[str], None] = print) -> list[Pat
                     for s in site.sections
                 ],
                 "smtp": SmtpConfig(host="127.0.0.1", port=sink.port, sender="storywatch@localhost"),
+                # the demo's own site: on loopback, which the SSRF guard otherwise refuses
+                "http": settings.http.model_copy(
+                    update={"allow_private": ["127.0.0.1"], "per_host_gap": 0}
+                ),
                 "recipients": settings.recipients or [DEMO_RECIPIENT],
                 "stories_dir": SEEDS_DIR,
             }
