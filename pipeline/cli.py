@@ -73,12 +73,14 @@ STAGES = {
 
 @main.command()
 @click.option("--stage", type=click.Choice(list(STAGES)), help="Run only this stage.")
+@click.option("--force", is_flag=True, help="Poll every active feed now, due or not.")
 @with_settings
-def run(settings: Settings, stage: str | None) -> None:
+def run(settings: Settings, stage: str | None, force: bool) -> None:
     """One pass over all stages (poll, fetch, match, alert), then a summary of each."""
     for name, function in STAGES.items():
         if stage in (None, name):
-            click.echo(str(function(settings)))
+            summary = function(settings, force=force) if name == "poll" else function(settings)
+            click.echo(str(summary))
 
 
 @main.command()
@@ -141,3 +143,48 @@ def story_list(settings: Settings) -> None:
         click.echo(
             f"{s.slug}: {s.name} ({len(s.documents)} documents; alerts {s.alert_policy} to {who})"
         )
+
+
+@main.group()
+def feed() -> None:
+    """Manage the feeds storywatch polls (besides those in the config file)."""
+
+
+@feed.command("add")
+@click.argument("url")
+@click.option("--name", help="A name to show instead of the feed's own title.")
+@with_settings
+def feed_add(settings: Settings, url: str, name: str | None) -> None:
+    """Add a feed by its URL, or by a site's URL: its feed is found from the page."""
+    from .discovery import find_feed
+
+    try:
+        found = find_feed(settings, url)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    with open_store(settings.database) as store:
+        store.scalar("add_feed", {"url": found.url, "name": name or found.title})
+    click.echo(f"added {found.url} ({found.title or 'untitled'}, {found.entries} entries now)")
+
+
+@feed.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include removed feeds.")
+@with_settings
+def feed_list(settings: Settings, show_all: bool) -> None:
+    """Every feed with its health: ok, degraded, failing, disabled."""
+    with open_store(settings.database) as store:
+        stages.sync_feeds(store, settings)
+        store.show("feed_list", {"all": show_all})
+
+
+@feed.command("remove")
+@click.argument("url")
+@with_settings
+def feed_remove(settings: Settings, url: str) -> None:
+    """Stop polling a feed; what it brought stays in the database."""
+    if url in {f.url for f in settings.feeds}:
+        raise click.ClickException(f"{url} is in the config file: remove it there")
+    with open_store(settings.database) as store:
+        if store.scalar("remove_feed", {"url": url}) is None:
+            raise click.ClickException(f"no active feed {url}")
+    click.echo(f"removed {url}")

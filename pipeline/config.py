@@ -28,6 +28,9 @@ class _Section(BaseModel):
 class FeedConfig(_Section):
     url: str
     name: str | None = None
+    interval: float | None = Field(None, gt=0, description="seconds; [polling] interval if unset")
+    # the entries present at a feed's first poll alert nobody, unless this is true
+    alert_on_backlog: bool = False
 
     @field_validator("url")
     @classmethod
@@ -60,6 +63,13 @@ class HttpConfig(_Section):
     allow_private: list[str] = []
 
 
+class PollingConfig(_Section):
+    interval: float = Field(600, gt=0, description="seconds between two polls of a feed")
+    min_interval: float = Field(300, ge=0, description="floor under any feed's interval")
+    max_backoff: float = Field(24 * 3600, gt=0, description="longest wait after failures")
+    disable_after: int = Field(10, ge=1, description="consecutive failures that disable a feed")
+
+
 class MatchingConfig(_Section):
     match_threshold: float = Field(0.30, ge=0, le=1)
     related_threshold: float = Field(0.12, ge=0, le=1)
@@ -77,6 +87,7 @@ class Settings(BaseSettings):
     feeds: list[FeedConfig] = []
     smtp: SmtpConfig = SmtpConfig()
     http: HttpConfig = HttpConfig()
+    polling: PollingConfig = PollingConfig()
     matching: MatchingConfig = MatchingConfig()
 
     @field_validator("feeds", mode="before")

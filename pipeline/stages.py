@@ -13,12 +13,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from . import alerts
-from .config import Settings
+from .config import PollingConfig, Settings
 from .extract import extract, html_to_text
 from .feeds import Feed, FeedError, parse_feed
 from .http import Fetcher, FetchError, Response
 from .matching import MATCHER_VERSION, StoryMemory, Thresholds, classify
 from .matching.matcher import Document
+from .polling import next_poll_at, should_disable
 from .store import Store, open_store
 from .stories import Story, load_stories
 
@@ -86,9 +87,19 @@ def as_dict(summary) -> dict:
 
 
 def sync_feeds(store: Store, settings: Settings) -> None:
-    """Every feed of the config has its row."""
-    for feed in settings.feeds:
-        store.execute("upsert_feed", {"url": feed.url, "name": feed.name})
+    """Every feed of the config has its active row; feeds dropped from the config retire."""
+    with store.transaction():
+        for feed in settings.feeds:
+            store.execute(
+                "upsert_feed",
+                {
+                    "url": feed.url,
+                    "name": feed.name,
+                    "interval_seconds": feed.interval,
+                    "alert_on_backlog": feed.alert_on_backlog,
+                },
+            )
+        store.execute("retire_config_feeds", {"urls": [f.url for f in settings.feeds]})
 
 
 def sync_stories(store: Store, settings: Settings) -> list[tuple[int, Story]]:
@@ -151,20 +162,24 @@ class _Polled:
     parsed: Feed | None = None
     error: str | None = None
     status: int | None = None
+    retry_after: float | None = None
 
 
-def poll(settings: Settings) -> PollSummary:
-    """Fetch every feed (conditional GET), parse it, store new entries and the poll's outcome."""
+def poll(settings: Settings, force: bool = False) -> PollSummary:
+    """Fetch every due feed (conditional GET), parse it, store new entries and the outcome.
+
+    `force` polls every active feed now, whatever its schedule.
+    """
     with open_store(settings.database) as store:
         sync_feeds(store, settings)
-        feeds = store.rows("feeds_to_poll", {"urls": [f.url for f in settings.feeds]})
+        feeds = store.rows("feeds_to_poll", {"force": force, "now": datetime.now(UTC)})
     with Fetcher(settings.http) as fetcher, ThreadPoolExecutor(settings.http.concurrency) as pool:
         polled = list(pool.map(lambda f: _poll_one(fetcher, f), feeds))
     summary = PollSummary(feeds=len(polled))
     with open_store(settings.database) as store:
         for p in polled:
             with store.transaction():
-                summary.new_entries += _record_poll(store, p, summary)
+                summary.new_entries += _record_poll(store, p, summary, settings.polling)
     return summary
 
 
@@ -179,17 +194,20 @@ def _poll_one(fetcher: Fetcher, feed: dict) -> _Polled:
         if not result.response.not_modified:
             result.parsed = parse_feed(result.response.content, result.response.headers)
     except FetchError as exc:
-        result.error, result.status = str(exc), exc.status
+        result.error, result.status, result.retry_after = str(exc), exc.status, exc.retry_after
     except FeedError as exc:
         result.error = str(exc)
     result.finished = datetime.now(UTC)
     return result
 
 
-def _record_poll(store: Store, p: _Polled, summary: PollSummary) -> int:
+def _record_poll(store: Store, p: _Polled, summary: PollSummary, config: PollingConfig) -> int:
+    failures = p.feed["consecutive_failures"] + 1 if p.error else 0
     if p.error:
         outcome = "error"
         summary.failed += 1
+        if should_disable(failures, config):
+            store.execute("disable_feed", {"feed_id": p.feed["feed_id"]})
     elif p.parsed is None:
         outcome = "not_modified"
         summary.not_modified += 1
@@ -211,8 +229,17 @@ def _record_poll(store: Store, p: _Polled, summary: PollSummary) -> int:
             "entries_seen": len(p.parsed.entries) if p.parsed else 0,
             "entries_new": 0,
             "error": p.error,
+            "next_poll_at": next_poll_at(
+                p.finished,
+                failures=failures,
+                interval=p.feed["interval_seconds"],
+                retry_after=p.retry_after,
+                config=config,
+            ),
         },
     )
+    # what a feed holds when first read is its backlog: stored and matched, alerting nobody
+    baseline = not p.feed["ever_ok"] and not p.feed["alert_on_backlog"]
     new = 0
     for entry in p.parsed.entries if p.parsed else []:
         inserted = store.scalar(
@@ -222,6 +249,8 @@ def _record_poll(store: Store, p: _Polled, summary: PollSummary) -> int:
                 "entry_key": entry.key,
                 "guid": entry.guid,
                 "url": entry.url,
+                "canonical_url": entry.canonical_url,
+                "baseline": baseline,
                 "title": entry.title,
                 "summary": entry.summary,
                 "published_at": entry.published,
@@ -358,6 +387,10 @@ def _record_match(store: Store, story_id: int, story: Story, article: dict, deci
     )
     if story.alert_policy != "updates":
         return 0
+    # recorded, not sent: the outbox shows why nobody heard of it
+    suppressed = (
+        "baseline: in the feed's backlog at its first poll" if article["baseline"] else None
+    )
     for recipient in story.recipients:
         key = alerts.idempotency_key(story.slug, article["id"], recipient)
         store.execute(
@@ -368,9 +401,11 @@ def _record_match(store: Store, story_id: int, story: Story, article: dict, deci
                 "match_id": match_id,
                 "recipient": recipient,
                 "message_id": alerts.message_id(key),
+                "status": "suppressed" if suppressed else "pending",
+                "suppressed_reason": suppressed,
             },
         )
-    return len(story.recipients)
+    return 0 if suppressed else len(story.recipients)
 
 
 # -- alert ----------------------------------------------------------------------------------
@@ -414,6 +449,11 @@ def _alert(row: dict) -> alerts.Alert:
     )
 
 
-def run(settings: Settings) -> list:
+def run(settings: Settings, force: bool = False) -> list:
     """One pass over all stages, in order; returns their summaries."""
-    return [poll(settings), fetch_articles(settings), match(settings), send_alerts(settings)]
+    return [
+        poll(settings, force=force),
+        fetch_articles(settings),
+        match(settings),
+        send_alerts(settings),
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ import duckdb
 from .paths import SQL_DIR
 
 LOCK_ERROR = "Could not set lock on file"
+VIEW_NAME = re.compile(r"CREATE OR REPLACE VIEW (\w+)", re.I)
 
 
 class StoreError(RuntimeError):
@@ -61,6 +63,10 @@ class Store:
         row = self.con.execute(sql(name), dict(params or {})).fetchone()
         return row[0] if row else None
 
+    def show(self, name: str, params: Mapping[str, Any] | None = None) -> None:
+        """Print the named query's result as a table."""
+        self.con.sql(sql(name), params=dict(params or {})).show(max_width=160)
+
     def execute(self, name: str, params: Mapping[str, Any] | None = None) -> None:
         self.con.execute(sql(name), dict(params or {}))
 
@@ -78,37 +84,41 @@ class Store:
     # -- schema ------------------------------------------------------------------------------
 
     def migrate(self) -> list[str]:
-        """Apply pending migrations and changed views; return what was applied (empty: no-op)."""
+        """Apply pending migrations and changed views; return what was applied (empty: no-op).
+
+        All in one transaction. DuckDB will not alter a table that a view depends on, so when
+        anything changes, the views are dropped first and built again from sql/views.
+        """
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " name VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
             " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
         )
         known = dict(self.con.execute("SELECT name, checksum FROM schema_migrations").fetchall())
-        applied: list[str] = []
-        for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
-            text, digest = _read(path)
-            if path.name in known:
-                if known[path.name] != digest:
-                    raise StoreError(
-                        f"migration {path.name} was edited after it was applied; "
-                        "add a new migration instead"
-                    )
-                continue
-            with self.transaction():
+        migrations = [_read(p) for p in sorted((SQL_DIR / "migrations").glob("*.sql"))]
+        views = [_read(p) for p in sorted((SQL_DIR / "views").glob("*.sql"))]
+        for name, _, digest in migrations:
+            if name in known and known[name] != digest:
+                raise StoreError(
+                    f"migration {name} was edited after it was applied; add a new migration instead"
+                )
+        pending = [m for m in migrations if m[0] not in known]
+        if not pending and all(known.get(name) == digest for name, _, digest in views):
+            return []
+        with self.transaction():
+            for _, text, _ in reversed(views):
+                for view in VIEW_NAME.findall(text):
+                    self.con.execute(f"DROP VIEW IF EXISTS {view}")  # a name from our own file
+            for name, text, digest in pending:
                 self.con.execute(text)
-                self._record(path.name, "migration", digest)
-            applied.append(path.name)
-        for path in sorted((SQL_DIR / "views").glob("*.sql")):
-            text, digest = _read(path)
-            if not applied and known.get(path.name) == digest:
-                continue
-            with self.transaction():
+                self._record(name, "migration", digest)
+            for name, text, digest in views:
                 self.con.execute(text)
-                self.con.execute("DELETE FROM schema_migrations WHERE name = $n", {"n": path.name})
-                self._record(path.name, "view", digest)
-            applied.append(path.name)
-        return applied
+                self.con.execute("DELETE FROM schema_migrations WHERE name = $n", {"n": name})
+                self._record(name, "view", digest)
+        return [name for name, _, _ in pending] + [
+            name for name, _, digest in views if known.get(name) != digest
+        ]
 
     def _record(self, name: str, kind: str, digest: str) -> None:
         self.con.execute(
@@ -117,9 +127,9 @@ class Store:
         )
 
 
-def _read(path: Path) -> tuple[str, str]:
+def _read(path: Path) -> tuple[str, str, str]:
     text = path.read_text(encoding="utf-8")
-    return text, hashlib.sha256(text.encode()).hexdigest()[:16]
+    return path.name, text, hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0):

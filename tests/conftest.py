@@ -49,24 +49,37 @@ def write_config(folder: Path, **values) -> Path:
     for key, value in values.items():
         if isinstance(value, dict):
             sections.append(f"[{key}]")
-            sections += [f"{k} = {json.dumps(v)}" for k, v in value.items()]
+            sections += [f"{k} = {_toml(v)}" for k, v in value.items()]
         else:
-            lines.append(f"{key} = {json.dumps(value)}")
+            lines.append(f"{key} = {_toml(value)}")
     path = folder / "storywatch.toml"
     path.write_text("\n".join(lines + sections) + "\n", encoding="utf-8")
     return path
 
 
+def _toml(value) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(value)  # strings, numbers and booleans are spelled alike
+
+
 @pytest.fixture
 def make_settings(tmp_path, site, mail):
-    """Settings for a pipeline watching the demo site's feeds and mailing the sink."""
+    """Settings for a pipeline watching the demo site's feeds and mailing the sink.
+
+    The site's feeds alert on their backlog, so a single pass can end in an email.
+    """
 
     def make(feeds: list[str] | None = None, **overrides) -> Settings:
         values = {
             "database": "var/storywatch.duckdb",
             "stories_dir": str(SEEDS_DIR),
             "recipients": ["desk@example.org"],
-            "feeds": feeds if feeds is not None else [site.feed_url(s) for s in site.sections],
+            "feeds": feeds
+            if feeds is not None
+            else [{"url": site.feed_url(s), "alert_on_backlog": True} for s in site.sections],
             "smtp": {"host": "127.0.0.1", "port": mail.port, "timeout": 5},
             "http": LOOPBACK_HTTP,
             **overrides,

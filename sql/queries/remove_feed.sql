@@ -1,0 +1,1 @@
+UPDATE feeds SET active = false WHERE url = $url AND active RETURNING id;
