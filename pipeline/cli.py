@@ -163,7 +163,7 @@ def feed_add(settings: Settings, url: str, name: str | None) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     with open_store(settings.database) as store:
-        store.scalar("add_feed", {"url": found.url, "name": name or found.title})
+        store.execute("add_feed", {"url": found.url, "name": name or found.title})
     click.echo(f"added {found.url} ({found.title or 'untitled'}, {found.entries} entries now)")
 
 
@@ -174,7 +174,20 @@ def feed_list(settings: Settings, show_all: bool) -> None:
     """Every feed with its health: ok, degraded, failing, disabled."""
     with open_store(settings.database) as store:
         stages.sync_feeds(store, settings)
-        store.show("feed_list", {"all": show_all})
+        rows = store.rows("feed_list", {"all": show_all})
+    for row in rows:
+        when = f"{row['last_polled_at']:%Y-%m-%d %H:%M}" if row["last_polled_at"] else "never"
+        due = f"{row['next_poll_at']:%Y-%m-%d %H:%M}" if row["next_poll_at"] else "now"
+        click.echo(f"{row['status']:<9} {row['url']}")
+        click.echo(
+            f"          {row['title'] or 'untitled'}; {row['entries']} entries; "
+            f"last poll {when}; next {due}"
+        )
+        if row["consecutive_failures"]:
+            failures = row["consecutive_failures"]
+            click.echo(f"          {failures} failures, the last: {row['last_error']}")
+    if not rows:
+        click.echo("no feeds: add one with `storywatch feed add URL` or in the config file")
 
 
 @feed.command("remove")
@@ -185,6 +198,6 @@ def feed_remove(settings: Settings, url: str) -> None:
     if url in {f.url for f in settings.feeds}:
         raise click.ClickException(f"{url} is in the config file: remove it there")
     with open_store(settings.database) as store:
-        if store.scalar("remove_feed", {"url": url}) is None:
+        if not store.scalar("remove_feed", {"url": url}):  # the count of rows updated
             raise click.ClickException(f"no active feed {url}")
     click.echo(f"removed {url}")

@@ -24,14 +24,14 @@ def find_feed(settings: Settings, url: str) -> FoundFeed:
         except FetchError as exc:
             raise ValueError(f"{url}: {exc}") from None
         try:
-            feed = parse_feed(page.content, page.headers)
+            feed = parse_feed(page.content, page.headers, page.url)
             return FoundFeed(page.url, feed.title, len(feed.entries))
         except FeedError:
             pass  # a web page, not a feed: look for the site's feed
         for candidate in discover_feeds(page.content, page.url):
             try:
                 response = fetcher.get(candidate)
-                feed = parse_feed(response.content, response.headers)
+                feed = parse_feed(response.content, response.headers, response.url)
             except (FetchError, FeedError):
                 continue
             return FoundFeed(response.url, feed.title, len(feed.entries))

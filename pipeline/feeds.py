@@ -34,11 +34,14 @@ class Feed:
     entries: list[Entry]
 
 
-def parse_feed(content: bytes, headers: dict[str, str] | None = None) -> Feed:
-    """Parse an RSS/Atom document; entries of a slightly broken (bozo) feed are kept."""
+def parse_feed(
+    content: bytes, headers: dict[str, str] | None = None, url: str | None = None
+) -> Feed:
+    """Parse an RSS/Atom document fetched from `url`; relative links resolve against it.
+    Entries of a slightly broken (bozo) feed are kept."""
     if not content.strip():
         raise FeedError("empty body")
-    parsed = feedparser.parse(content, response_headers=headers or {})
+    parsed = feedparser_result(content, headers, url)
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = parsed.get("bozo_exception") or "no RSS or Atom document"
         raise FeedError(f"not a feed: {reason}")
@@ -49,6 +52,17 @@ def parse_feed(content: bytes, headers: dict[str, str] | None = None) -> Feed:
         link=feed.get("link"),
         entries=[_entry(e, trust_guid=e.get("id") not in shared) for e in parsed.entries],
     )
+
+
+def feedparser_result(
+    content: bytes, headers: dict[str, str] | None, url: str | None
+) -> feedparser.FeedParserDict:
+    """feedparser's own reading of the bytes, with the HTTP headers they came with."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    if url:
+        # bytes carry no address: feedparser takes the base URI from Content-Location
+        headers["content-location"] = urljoin(url, headers.get("content-location", ""))
+    return feedparser.parse(content, response_headers=headers)
 
 
 def _shared_guids(entries: list) -> set[str]:

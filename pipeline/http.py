@@ -183,10 +183,14 @@ class Fetcher:
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap and "content-encoding" not in resp.headers:
             raise FetchError(f"body larger than {cap} bytes ({declared} declared)")
+        if resp.status_code in (204, 304):
+            return b""  # no body, whatever Content-Encoding a server labels it with
         decoder = _decoder(resp.headers.get("content-encoding", ""))
         body = bytearray()
+        received = 0
         try:
             for chunk in resp.iter_raw():
+                received += len(chunk)
                 # max_length stops a bomb inside one chunk, before it takes memory
                 body += decoder.decompress(chunk, cap + 1 - len(body)) if decoder else chunk
                 if len(body) > cap:
@@ -195,7 +199,7 @@ class Fetcher:
                     raise FetchError(f"took longer than {self.config.timeout:g}s")
         except zlib.error as exc:
             raise FetchError(f"corrupt compressed body: {exc}") from None
-        if decoder and not decoder.eof:
+        if decoder and received and not decoder.eof:
             raise FetchError("compressed body ends before its end marker (truncated)")
         return bytes(body)
 

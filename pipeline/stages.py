@@ -192,7 +192,8 @@ def _poll_one(fetcher: Fetcher, feed: dict) -> _Polled:
         )
         result.status = result.response.status
         if not result.response.not_modified:
-            result.parsed = parse_feed(result.response.content, result.response.headers)
+            response = result.response
+            result.parsed = parse_feed(response.content, response.headers, response.url)
     except FetchError as exc:
         result.error, result.status, result.retry_after = str(exc), exc.status, exc.retry_after
     except FeedError as exc:

@@ -63,10 +63,6 @@ class Store:
         row = self.con.execute(sql(name), dict(params or {})).fetchone()
         return row[0] if row else None
 
-    def show(self, name: str, params: Mapping[str, Any] | None = None) -> None:
-        """Print the named query's result as a table."""
-        self.con.sql(sql(name), params=dict(params or {})).show(max_width=160)
-
     def execute(self, name: str, params: Mapping[str, Any] | None = None) -> None:
         self.con.execute(sql(name), dict(params or {}))
 

@@ -1,5 +1,4 @@
 -- `storywatch feed add`: a new feed, or an old one back in service.
 INSERT INTO feeds (url, name, source) VALUES ($url, $name, 'cli')
 ON CONFLICT (url) DO UPDATE SET
-    active = true, disabled_at = NULL, name = coalesce(excluded.name, feeds.name)
-RETURNING id;
+    active = true, disabled_at = NULL, name = coalesce(excluded.name, feeds.name);

@@ -1,0 +1,218 @@
+"""Polling over time against a feed server the test rewrites between polls."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import stages
+from pipeline.cli import main
+from pipeline.config import load_settings
+from pipeline.paths import SEEDS_DIR
+from pipeline.store import open_store
+from tests.conftest import LOOPBACK_HTTP, write_config
+
+
+class Feeds:
+    """Paths served as the test sets them: {path: (status, headers, body)}; records requests."""
+
+    def __init__(self):
+        self.routes: dict[str, tuple[int, dict, bytes]] = {}
+        self.requests: list[tuple[str, dict]] = []
+        feeds = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                feeds.requests.append((self.path, dict(self.headers)))
+                status, headers, body = feeds.routes.get(self.path, (404, {}, b"missing"))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def rss(self, path: str, items: list[tuple[str, str]], headers: dict | None = None):
+        """Serve an RSS feed of (guid, link path) items."""
+        body = "".join(
+            f"<item><guid>{g}</guid><link>{self.url}{link}</link><title>{g}</title></item>"
+            for g, link in items
+        )
+        xml = f"<rss version='2.0'><channel><title>T</title>{body}</channel></rss>"
+        self.routes[path] = (
+            200,
+            {"Content-Type": "application/rss+xml", **(headers or {})},
+            xml.encode(),
+        )
+
+
+@pytest.fixture
+def feeds():
+    server = Feeds()
+    yield server
+    server.httpd.shutdown()
+
+
+@pytest.fixture
+def settings(tmp_path, feeds):
+    def make(*paths, **polling):
+        path = write_config(
+            tmp_path,
+            stories_dir=str(SEEDS_DIR),
+            feeds=[feeds.url + p for p in paths],
+            http=LOOPBACK_HTTP,
+            polling={"min_interval": 0, "interval": 600, **polling},
+        )
+        return load_settings(path)
+
+    return make
+
+
+def entries(settings) -> list[dict]:
+    with open_store(settings.database, read_only=True) as store:
+        return store.rows_sql("SELECT entry_key, baseline FROM entries ORDER BY id")
+
+
+def health(settings) -> dict:
+    with open_store(settings.database, read_only=True) as store:
+        (row,) = store.rows_sql("SELECT * FROM feed_health WHERE status <> 'removed'")
+    return row
+
+
+def test_a_feed_is_not_polled_again_before_its_interval(feeds, settings):
+    feeds.rss("/a.xml", [("1", "/1")])
+    s = settings("/a.xml")
+    assert stages.poll(s).ok == 1
+    assert stages.poll(s).feeds == 0  # not due for ten minutes
+    assert stages.poll(s, force=True).ok == 1
+
+
+def test_validators_are_sent_back_exactly_and_304_costs_no_parse(feeds, settings):
+    feeds.rss(
+        "/a.xml",
+        [("1", "/1")],
+        {"ETag": 'W/"x1"', "Last-Modified": "Tue, 26 Jul 2022 10:00:00 GMT"},
+    )
+    s = settings("/a.xml")
+    stages.poll(s)
+    feeds.routes["/a.xml"] = (304, {}, b"")
+    summary = stages.poll(s, force=True)
+    assert (summary.not_modified, summary.new_entries) == (1, 0)
+    sent = feeds.requests[-1][1]
+    assert sent["If-None-Match"] == 'W/"x1"'
+    assert sent["If-Modified-Since"] == "Tue, 26 Jul 2022 10:00:00 GMT"
+    assert health(s)["status"] == "ok"
+
+
+def test_the_backlog_at_the_first_poll_is_baseline_and_later_items_are_not(feeds, settings):
+    feeds.rss("/a.xml", [("1", "/1"), ("2", "/2")])
+    s = settings("/a.xml")
+    stages.poll(s)
+    feeds.rss("/a.xml", [("3", "/3"), ("1", "/1"), ("2", "/2")])
+    stages.poll(s, force=True)
+    assert [(e["entry_key"], e["baseline"]) for e in entries(s)] == [
+        ("guid:1", True),
+        ("guid:2", True),
+        ("guid:3", False),
+    ]
+
+
+def test_reordered_removed_and_returning_items_are_not_new(feeds, settings):
+    feeds.rss("/a.xml", [("1", "/1"), ("2", "/2"), ("3", "/3")])
+    s = settings("/a.xml")
+    assert stages.poll(s).new_entries == 3
+    feeds.rss("/a.xml", [("3", "/3"), ("1", "/1")])
+    assert stages.poll(s, force=True).new_entries == 0
+    feeds.rss("/a.xml", [("2", "/2"), ("3", "/3"), ("1", "/1")])
+    assert stages.poll(s, force=True).new_entries == 0
+    assert len(entries(s)) == 3
+
+
+def test_a_new_guid_on_every_poll_still_gives_each_item_once(feeds, settings):
+    s = settings("/a.xml")
+    for poll in range(3):
+        feeds.rss("/a.xml", [(f"{poll}-a", "/a?utm_source=rss"), (f"{poll}-b", "/b")])
+        stages.poll(s, force=True)
+    assert len(entries(s)) == 2
+
+
+def test_failures_back_off_exponentially_then_disable_the_feed(feeds, settings):
+    s = settings("/gone.xml", interval=60, disable_after=3)
+    gaps = []
+    for _ in range(3):
+        stages.poll(s, force=True)
+        row = health(s)
+        gaps.append((row["next_poll_at"] - row["last_polled_at"]).total_seconds())
+    assert [round(g) for g in gaps[:2]] == [120, 240]
+    row = health(s)
+    assert row["status"] == "disabled" and row["last_error"] == "HTTP 404 Not Found"
+    assert stages.poll(s, force=True).feeds == 0  # a disabled feed is left alone
+
+
+def test_retry_after_pushes_the_next_poll_back(feeds, settings):
+    later = format_datetime(datetime.now(UTC) + timedelta(hours=2), usegmt=True)
+    feeds.routes["/busy.xml"] = (503, {"Retry-After": later}, b"busy")
+    s = settings("/busy.xml", interval=60)
+    stages.poll(s)
+    row = health(s)
+    wait = (row["next_poll_at"] - row["last_polled_at"]).total_seconds()
+    assert 7000 < wait <= 7200 and row["status"] == "degraded"
+
+
+def test_an_html_page_served_as_200_is_an_error_and_keeps_what_was_stored(feeds, settings):
+    feeds.rss("/a.xml", [("1", "/1")])
+    s = settings("/a.xml")
+    stages.poll(s)
+    feeds.routes["/a.xml"] = (
+        200,
+        {"Content-Type": "text/html"},
+        b"<html><body>Log in</body></html>",
+    )
+    assert stages.poll(s, force=True).failed == 1
+    assert health(s)["last_error"].startswith("not a feed")
+    assert len(entries(s)) == 1
+
+
+def test_feed_add_finds_a_sites_feed_and_list_and_remove_manage_it(feeds, settings, tmp_path):
+    feeds.rss("/news/rss.xml", [("1", "/1"), ("2", "/2")])
+    feeds.routes["/"] = (
+        200,
+        {"Content-Type": "text/html"},
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/news/rss.xml">'
+        b"</head><body>Home</body></html>",
+    )
+    s = settings()
+    config = ["--config", str(tmp_path / "storywatch.toml")]
+    runner = CliRunner()
+    added = runner.invoke(main, ["feed", "add", *config, feeds.url + "/"])
+    assert added.exit_code == 0, added.output
+    assert f"added {feeds.url}/news/rss.xml (T, 2 entries now)" in added.output
+    assert stages.poll(s).new_entries == 2
+    listed = runner.invoke(main, ["feed", "list", *config])
+    assert f"ok        {feeds.url}/news/rss.xml" in listed.output
+    assert "T; 2 entries; last poll" in listed.output
+    removed = runner.invoke(main, ["feed", "remove", *config, f"{feeds.url}/news/rss.xml"])
+    assert removed.exit_code == 0, removed.output
+    assert stages.poll(s, force=True).feeds == 0
+    assert len(entries(s)) == 2  # removing a feed keeps what it brought
+
+
+def test_feed_add_says_when_a_page_has_no_feed(feeds, settings, tmp_path):
+    feeds.routes["/"] = (200, {"Content-Type": "text/html"}, b"<html><body>Home</body></html>")
+    settings()
+    result = CliRunner().invoke(
+        main, ["feed", "add", "--config", str(tmp_path / "storywatch.toml"), feeds.url + "/"]
+    )
+    assert result.exit_code == 1 and "no feed found" in result.output
