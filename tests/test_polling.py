@@ -47,7 +47,7 @@ class Feeds:
     def rss(self, path: str, items: list[tuple[str, str]], headers: dict | None = None):
         """Serve an RSS feed of (guid, link path) items."""
         body = "".join(
-            f"<item><guid>{g}</guid><link>{self.url}{link}</link><title>{g}</title></item>"
+            f"<item><guid>urn:item:{g}</guid><link>{self.url}{link}</link><title>{g}</title></item>"
             for g, link in items
         )
         xml = f"<rss version='2.0'><channel><title>T</title>{body}</channel></rss>"
@@ -123,9 +123,9 @@ def test_the_backlog_at_the_first_poll_is_baseline_and_later_items_are_not(feeds
     feeds.rss("/a.xml", [("3", "/3"), ("1", "/1"), ("2", "/2")])
     stages.poll(s, force=True)
     assert [(e["entry_key"], e["baseline"]) for e in entries(s)] == [
-        ("guid:1", True),
-        ("guid:2", True),
-        ("guid:3", False),
+        ("guid:urn:item:1", True),
+        ("guid:urn:item:2", True),
+        ("guid:urn:item:3", False),
     ]
 
 
