@@ -58,8 +58,9 @@ class HttpConfig(_Section):
     per_host_gap: float = Field(1.0, ge=0, description="seconds between requests to one host")
     max_retry_after: float = Field(6 * 3600, ge=0, description="cap on a server's Retry-After")
     user_agent: str = "storywatch/0.1 (+https://github.com/storywatch/storywatch)"
-    # Hosts (names or IP addresses) that may be reached although they are not public: the SSRF
-    # guard refuses loopback, private, link-local and similar addresses unless listed here.
+    # Hosts that may be reached although they are not public: names, addresses or networks
+    # ("10.1.0.0/16"). The SSRF guard refuses loopback, private, link-local and similar
+    # addresses unless listed here.
     allow_private: list[str] = []
 
 

@@ -75,7 +75,12 @@ class _GuardedBackend(httpcore.SyncBackend):
     answer that changes between a check and the connection cannot slip through."""
 
     def __init__(self, allow: list[str]):
-        self.allow = {a.lower() for a in allow}
+        self.hosts = {a.lower() for a in allow if not _network(a)}
+        self.networks = [n for n in map(_network, allow) if n]
+
+    def allowed(self, host: str, address: str) -> bool:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        return host.lower() in self.hosts or any(ip in n for n in self.networks)
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         try:
@@ -83,13 +88,12 @@ class _GuardedBackend(httpcore.SyncBackend):
         except socket.gaierror as exc:
             raise FetchError(f"cannot resolve {host}: {exc.strerror}") from None
         addresses = list(dict.fromkeys(info[4][0] for info in infos))
-        if host.lower() not in self.allow:
-            for address in addresses:
-                if address not in self.allow and not is_public(address):
-                    raise AddressRefused(
-                        f"refused to connect to {host} ({address}): not a public address; "
-                        "list the host under [http] allow_private to allow it"
-                    )
+        for address in addresses:
+            if not is_public(address) and not self.allowed(host, address):
+                raise AddressRefused(
+                    f"refused to connect to {host} ({address}): not a public address; "
+                    "list the host under [http] allow_private to allow it"
+                )
         error: Exception | None = None
         for address in addresses:
             try:
@@ -256,6 +260,14 @@ def next_hop(current: httpx.URL, location: str) -> httpx.URL:
     if current.scheme == "https" and following.scheme == "http":
         raise FetchError(f"refused a redirect from https to http ({following})")
     return following
+
+
+def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """An allow-list entry that is an address or a network ("10.0.0.0/8"), else None."""
+    try:
+        return ipaddress.ip_network(entry.strip("[]"), strict=False)
+    except ValueError:
+        return None
 
 
 def _checked(url: str | httpx.URL) -> httpx.URL:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import resource
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,7 +23,7 @@ from tests.conftest import LOOPBACK_HTTP, write_config
 class Feeds:
     """Paths served as the test sets them: {path: (status, headers, body)}; records requests."""
 
-    def __init__(self):
+    def __init__(self, host: str = "127.0.0.1", delay: float = 0):
         self.routes: dict[str, tuple[int, dict, bytes]] = {}
         self.requests: list[tuple[str, dict]] = []
         feeds = self
@@ -29,6 +31,7 @@ class Feeds:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 feeds.requests.append((self.path, dict(self.headers)))
+                time.sleep(delay)
                 status, headers, body = feeds.routes.get(self.path, (404, {}, b"missing"))
                 self.send_response(status)
                 for name, value in headers.items():
@@ -40,8 +43,8 @@ class Feeds:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.url = f"http://{host}:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def rss(self, path: str, items: list[tuple[str, str]], headers: dict | None = None):
@@ -216,3 +219,85 @@ def test_feed_add_says_when_a_page_has_no_feed(feeds, settings, tmp_path):
         main, ["feed", "add", "--config", str(tmp_path / "storywatch.toml"), feeds.url + "/"]
     )
     assert result.exit_code == 1 and "no feed found" in result.output
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+<!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;"><!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]>
+<rss version="2.0"><channel><title>&i;</title><item><title>&i;</title>
+<link>https://example.org/1</link></item></channel></rss>"""
+
+
+def quadratic_blowup() -> bytes:
+    big = "x" * 50_000
+    refs = "&big;" * 50_000
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "{big}">]><rss version="2.0">'
+        f"<channel><item><title>{refs}</title><link>https://example.org/1</link></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+def external(target: str) -> bytes:
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY ext SYSTEM "{target}">]>'
+        '<rss version="2.0"><channel><item><title>T &ext;</title>'
+        "<link>https://example.org/1</link></item></channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize("body", [BILLION_LAUGHS, quadratic_blowup()], ids=["laughs", "quadratic"])
+def test_entity_expansion_cannot_blow_up_memory_or_time(feeds, settings, body):
+    feeds.routes["/bomb.xml"] = (200, {"Content-Type": "application/rss+xml"}, body)
+    s = settings("/bomb.xml")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    summary = stages.poll(s)
+    assert time.monotonic() - started < 5
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 200  # 10^9 or 2.5 * 10^9 characters if expanded
+    if summary.ok:  # parsed with the entities refused: nothing expanded was stored
+        with open_store(s.database, read_only=True) as store:
+            longest = store.rows_sql("SELECT max(length(title)) AS n FROM entries")[0]["n"]
+        assert (longest or 0) < 1_000_000
+    else:
+        assert health(s)["last_error"].startswith("not a feed")
+
+
+def test_external_entities_reach_neither_the_disk_nor_the_network(feeds, settings, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    feeds.routes["/file.xml"] = (200, {}, external(secret.as_uri()))
+    feeds.routes["/net.xml"] = (200, {}, external(f"{feeds.url}/leak"))
+    s = settings("/file.xml", "/net.xml")
+    stages.poll(s)
+    with open_store(s.database, read_only=True) as store:
+        titles = [r["title"] or "" for r in store.rows_sql("SELECT title FROM entries")]
+    assert not any("TOP-SECRET" in t for t in titles)
+    assert "/leak" not in [path for path, _ in feeds.requests]
+
+
+def test_one_slow_host_does_not_hold_up_the_others(tmp_path):
+    # a host per loopback address: politeness is per host, concurrency is across hosts
+    slow = Feeds("127.0.0.2", delay=2)
+    quick = [Feeds(f"127.0.0.{n}") for n in range(3, 9)]
+    try:
+        for server in [slow, *quick]:
+            server.rss("/feed.xml", [("1", "/1")])
+        s = load_settings(
+            write_config(
+                tmp_path,
+                stories_dir=str(SEEDS_DIR),
+                feeds=[f"{server.url}/feed.xml" for server in [slow, *quick]],
+                http={**LOOPBACK_HTTP, "allow_private": ["127.0.0.0/8"], "per_host_gap": 1},
+            )
+        )
+        started = time.monotonic()
+        assert stages.poll(s).ok == 7
+        assert time.monotonic() - started < 3  # one delay, not seven
+    finally:
+        for server in [slow, *quick]:
+            server.httpd.shutdown()
