@@ -241,24 +241,27 @@ def _record_poll(store: Store, p: _Polled, summary: PollSummary, config: Polling
     )
     # what a feed holds when first read is its backlog: stored and matched, alerting nobody
     baseline = not p.feed["ever_ok"] and not p.feed["alert_on_backlog"]
-    new = 0
+    rows, seen = [], set()
     for entry in p.parsed.entries if p.parsed else []:
-        inserted = store.scalar(
-            "insert_entry",
+        # one row per item even when the feed lists it twice: the insert is a single statement
+        if entry.key in seen or (entry.canonical_url and entry.canonical_url in seen):
+            continue
+        seen.update(filter(None, (entry.key, entry.canonical_url)))
+        rows.append(
             {
                 "feed_id": p.feed["feed_id"],
                 "entry_key": entry.key,
                 "guid": entry.guid,
                 "url": entry.url,
                 "canonical_url": entry.canonical_url,
-                "baseline": baseline,
                 "title": entry.title,
                 "summary": entry.summary,
                 "published_at": entry.published,
                 "poll_id": poll_id,
-            },
+                "baseline": baseline,
+            }
         )
-        new += inserted is not None
+    new = len(store.rows("insert_entries", {"rows": rows})) if rows else 0
     if new:
         store.execute("set_poll_new_entries", {"poll_id": poll_id, "entries_new": new})
     return new

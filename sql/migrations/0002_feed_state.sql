@@ -15,6 +15,8 @@ ALTER TABLE polls ADD COLUMN next_poll_at TIMESTAMPTZ;
 ALTER TABLE entries ADD COLUMN canonical_url VARCHAR;
 -- Present at the feed's first poll: stored and matched, but it alerts nobody.
 ALTER TABLE entries ADD COLUMN baseline BOOLEAN DEFAULT false;
-CREATE UNIQUE INDEX entries_feed_canonical_url ON entries (feed_id, canonical_url);
+-- Not UNIQUE: DuckDB's ON CONFLICT treats NULLs in a unique index as equal, and entries
+-- without a link have none. insert_entries checks the canonical URL itself.
+CREATE INDEX entries_feed_canonical_url ON entries (feed_id, canonical_url);
 
 ALTER TABLE alerts ADD COLUMN suppressed_reason VARCHAR;
