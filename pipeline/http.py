@@ -143,44 +143,51 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        deadline = time.monotonic() + self.config.timeout
+        spent = [0.0]  # seconds on the wire so far, all hops; waiting for a host's turn is free
         current = _checked(url)
         for _ in range(self.config.max_redirects + 1):
-            response = self._one(current, headers, deadline)
+            response = self._one(current, headers, spent)
             if isinstance(response, Response):
                 return response
             current = next_hop(current, response)
         raise FetchError(f"more than {self.config.max_redirects} redirects")
 
-    def _one(self, url: httpx.URL, headers: dict, deadline: float) -> Response | str:
+    def _one(self, url: httpx.URL, headers: dict, spent: list[float]) -> Response | str:
         """One hop: a Response, or the Location a redirect points to."""
         with self._polite(url.host):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise FetchError(f"took longer than {self.config.timeout:g}s")
+            started = time.monotonic()
+            remaining = self.config.timeout - spent[0]
+            deadline = started + remaining
             try:
-                with self.client.stream(
-                    "GET", url, headers=headers, timeout=httpx.Timeout(remaining)
-                ) as resp:
-                    if resp.status_code in REDIRECTS and resp.headers.get("location"):
-                        return resp.headers["location"]
-                    if resp.status_code >= 400:
-                        raise FetchError(
-                            f"HTTP {resp.status_code} {resp.reason_phrase}",
-                            resp.status_code,
-                            self._retry_after(resp),
-                        )
-                    body = self._read(resp, deadline)
-                    return Response(str(url), resp.status_code, dict(resp.headers), body)
-            except httpx.TimeoutException:
-                raise FetchError(f"took longer than {self.config.timeout:g}s") from None
-            except httpx.InvalidURL as exc:
-                # httpx parses a redirect's Location even when it does not follow it
-                raise FetchError(
-                    f"refused a redirect to a URL that is not http(s): {exc}"
-                ) from None
-            except httpx.HTTPError as exc:
-                raise FetchError(f"{type(exc).__name__}: {exc}") from None
+                return self._hop(url, headers, remaining, deadline)
+            finally:
+                spent[0] += time.monotonic() - started
+
+    def _hop(self, url: httpx.URL, headers: dict, remaining: float, deadline: float):
+        """The request itself, within `remaining` seconds."""
+        if remaining <= 0:
+            raise FetchError(f"took longer than {self.config.timeout:g}s")
+        try:
+            with self.client.stream(
+                "GET", url, headers=headers, timeout=httpx.Timeout(remaining)
+            ) as resp:
+                if resp.status_code in REDIRECTS and resp.headers.get("location"):
+                    return resp.headers["location"]
+                if resp.status_code >= 400:
+                    raise FetchError(
+                        f"HTTP {resp.status_code} {resp.reason_phrase}",
+                        resp.status_code,
+                        self._retry_after(resp),
+                    )
+                body = self._read(resp, deadline)
+                return Response(str(url), resp.status_code, dict(resp.headers), body)
+        except httpx.TimeoutException:
+            raise FetchError(f"took longer than {self.config.timeout:g}s") from None
+        except httpx.InvalidURL as exc:
+            # httpx parses a redirect's Location even when it does not follow it
+            raise FetchError(f"refused a redirect to a URL that is not http(s): {exc}") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{type(exc).__name__}: {exc}") from None
 
     def _read(self, resp: httpx.Response, deadline: float) -> bytes:
         cap = self.config.max_bytes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import socket
 import ssl
 import threading
@@ -15,8 +16,12 @@ import httpx
 import pytest
 import trustme
 
-from pipeline.config import HttpConfig
+from pipeline import stages
+from pipeline.config import HttpConfig, load_settings
 from pipeline.http import AddressRefused, Fetcher, FetchError, is_public, next_hop
+from pipeline.paths import SEEDS_DIR
+from pipeline.store import open_store
+from tests.conftest import LOOPBACK_HTTP, write_config
 
 CAP = 100_000
 BOMB = gzip.compress(b"\0" * (50 * CAP))  # 5 MB of zeros in about 5 KB
@@ -43,6 +48,11 @@ class Hostile(BaseHTTPRequestHandler):
 
     def route_ok(self):
         self.reply()
+
+    def route_feed(self):
+        item = b"<item><title>A</title><link>https://example.org/a</link></item>"
+        body = b"<rss version='2.0'><channel><title>F</title>" + item + b"</channel></rss>"
+        self.reply(body=body, headers=[("Content-Type", "application/rss+xml")])
 
     def route_etag(self):
         if self.headers.get("If-None-Match") == '"v1"':
@@ -266,3 +276,37 @@ def test_one_request_at_a_time_per_host_with_a_gap(server):
     assert len(spans) == 3
     for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
         assert start - end >= 0.15  # never overlapping, and the gap was kept
+
+
+@pytest.mark.parametrize(
+    "path, error",
+    [
+        ("drip", "took longer than 1s"),
+        ("hang", "took longer than 1s"),
+        ("bomb", f"body larger than {CAP} bytes"),
+        ("truncated", "RemoteProtocolError"),
+        ("loop", "more than 5 redirects"),
+        ("status/500", "HTTP 500"),
+        ("status/429/60", "HTTP 429"),
+        ("to/http:/169.254.169.254/", "not a public address"),
+        ("to/file:/etc/passwd", "only http and https"),
+    ],
+)
+def test_each_fault_is_recorded_on_its_feed_and_the_others_are_polled(
+    server, tmp_path, path, error
+):
+    good = f"{server}/feed"
+    config = write_config(
+        tmp_path,
+        stories_dir=str(SEEDS_DIR),
+        feeds=[f"{server}/{path}", good],
+        http={**LOOPBACK_HTTP, "timeout": 1, "max_bytes": CAP},
+    )
+    settings = load_settings(config)
+    summary = stages.poll(settings)
+    assert (summary.ok, summary.failed) == (1, 1)
+    with open_store(settings.database, read_only=True) as store:
+        health = {r["url"]: r for r in store.rows_sql("SELECT * FROM feed_health")}
+    assert health[f"{server}/{path}"]["status"] == "degraded"
+    assert re.search(error, health[f"{server}/{path}"]["last_error"])
+    assert health[good]["status"] == "ok"
