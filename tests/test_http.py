@@ -290,16 +290,19 @@ def test_one_request_at_a_time_per_host_with_a_gap(server):
         ("status/429/60", "HTTP 429"),
         ("to/http:/169.254.169.254/", "not a public address"),
         ("to/file:/etc/passwd", "only http and https"),
+        ("http://no-such-host.invalid/feed", "cannot resolve"),
+        ("http://127.0.0.1:9/feed", "ConnectError"),  # the discard port: nothing listens
     ],
 )
 def test_each_fault_is_recorded_on_its_feed_and_the_others_are_polled(
     server, tmp_path, path, error
 ):
     good = f"{server}/feed"
+    bad = path if path.startswith("http") else f"{server}/{path}"
     config = write_config(
         tmp_path,
         stories_dir=str(SEEDS_DIR),
-        feeds=[f"{server}/{path}", good],
+        feeds=[bad, good],
         http={**LOOPBACK_HTTP, "timeout": 1, "max_bytes": CAP},
     )
     settings = load_settings(config)
@@ -307,6 +310,9 @@ def test_each_fault_is_recorded_on_its_feed_and_the_others_are_polled(
     assert (summary.ok, summary.failed) == (1, 1)
     with open_store(settings.database, read_only=True) as store:
         health = {r["url"]: r for r in store.rows_sql("SELECT * FROM feed_health")}
-    assert health[f"{server}/{path}"]["status"] == "degraded"
-    assert re.search(error, health[f"{server}/{path}"]["last_error"])
-    assert health[good]["status"] == "ok"
+    assert health[bad]["status"] == "degraded"
+    assert re.search(error, health[bad]["last_error"])
+    assert health[good]["status"] == "ok" and health[good]["entries"] == 1
+    stages.poll(settings, force=True)  # the good feed again: nothing stored twice
+    with open_store(settings.database, read_only=True) as store:
+        assert store.rows_sql("SELECT count(*) AS n FROM entries") == [{"n": 1}]
