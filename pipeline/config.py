@@ -71,6 +71,15 @@ class PollingConfig(_Section):
     disable_after: int = Field(10, ge=1, description="consecutive failures that disable a feed")
 
 
+class ExtractionConfig(_Section):
+    timeout: float = Field(20, gt=0, description="seconds one page's extraction may take")
+    max_html_bytes: int = Field(3_000_000, gt=0, description="larger pages are not extracted")
+    workers: int = Field(2, ge=1, le=32, description="extraction processes")
+    keep_raw_days: int = Field(90, ge=0, description="raw pages kept for `reextract`")
+    # a short line seen on this many of a site's articles is the site's, not the article's
+    learn_min_articles: int = Field(2, ge=2)
+
+
 class MatchingConfig(_Section):
     match_threshold: float = Field(0.30, ge=0, le=1)
     related_threshold: float = Field(0.12, ge=0, le=1)
@@ -89,6 +98,7 @@ class Settings(BaseSettings):
     smtp: SmtpConfig = SmtpConfig()
     http: HttpConfig = HttpConfig()
     polling: PollingConfig = PollingConfig()
+    extraction: ExtractionConfig = ExtractionConfig()
     matching: MatchingConfig = MatchingConfig()
 
     @field_validator("feeds", mode="before")

@@ -1,14 +1,21 @@
-"""Fetch and extract: the page of every new entry, or its feed summary when the page fails."""
+"""Fetch and extract: the page of every new entry, without the site's boilerplate; the feed's
+summary when the page gives no article (a paywall, a consent wall, a failed extraction)."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from ..config import Settings
-from ..extract import extract, html_to_text
-from ..http import Fetcher, FetchError
-from ..store import open_store
+from ..boilerplate import clean, learnable
+from ..config import ExtractionConfig, Settings
+from ..extract import Extracted, html_to_text
+from ..http import Fetcher, FetchError, Response
+from ..sandbox import ExtractionFailed, ExtractionPool
+from ..store import Store, open_store
 
 FETCH_ATTEMPTS = 3
 FETCH_BATCH = 500
@@ -30,68 +37,149 @@ class FetchSummary:
         )
 
 
+@dataclass
+class Page:
+    """One entry's page, fetched and extracted in a worker thread; stored by the writer."""
+
+    entry: dict
+    response: Response | None = None
+    extracted: Extracted | None = None
+    error: str | None = None
+
+
 def fetch_articles(settings: Settings) -> FetchSummary:
     """Download and extract the page of every entry that has no article yet."""
     with open_store(settings.database) as store:
         todo = store.rows(
             "entries_to_fetch", {"max_attempts": FETCH_ATTEMPTS, "limit": FETCH_BATCH}
         )
-    with Fetcher(settings.http) as fetcher, ThreadPoolExecutor(settings.http.concurrency) as pool:
-        articles = list(pool.map(lambda e: _fetch_one(fetcher, e), todo))
+    pages: list[Page] = []
+    if todo:
+        with (
+            Fetcher(settings.http) as fetcher,
+            ExtractionPool(settings.extraction) as extractor,
+            ThreadPoolExecutor(settings.http.concurrency) as threads,
+        ):
+            pages = list(threads.map(lambda e: _fetch_one(fetcher, extractor, e), todo))
     summary = FetchSummary()
     with open_store(settings.database) as store:
-        for article in articles:
-            summary.count(article["status"])
-            store.execute("save_article", article)
+        for page in pages:
+            with store.transaction():
+                summary.count(_store(store, page, settings.extraction))
+        store.execute("prune_raw_pages", {"keep_days": settings.extraction.keep_raw_days})
     return summary
 
 
-def _fetch_one(fetcher: Fetcher, entry: dict) -> dict:
+def _fetch_one(fetcher: Fetcher, extractor: ExtractionPool, entry: dict) -> Page:
+    page = Page(entry)
+    if not entry["url"]:
+        page.error = "the feed entry has no link"
+        return page
+    try:
+        page.response = fetcher.get(entry["url"])
+    except FetchError as exc:
+        page.error = str(exc)
+        return page
+    try:
+        page.extracted = extractor.extract(page.response.content, page.response.url)
+    except ExtractionFailed as exc:
+        page.error = str(exc)
+    return page
+
+
+def _store(store: Store, page: Page, config: ExtractionConfig) -> str:
+    """Write the page's article; returns its status (extracted, fallback or failed)."""
+    entry, response = page.entry, page.response
     article = {
         "entry_id": entry["entry_id"],
-        "url": entry["url"],
+        "url": response.url if response else entry["url"],
+        "http_status": response.status if response else None,
         "status": "failed",
-        "http_status": None,
         "title": entry["title"],
         "author": None,
         "published_at": entry["published_at"],
         "site_name": None,
         "language": None,
         "text": None,
-        "error": None,
+        "error": page.error,
+        "raw_sha256": _keep_raw(store, response.content) if response else None,
+        "site": site_of(response.url if response else entry["url"]),
+        "removed": "[]",
     }
-    if not entry["url"]:
-        article["error"] = "the feed entry has no link"
-        return _fallback(article, entry)
-    try:
-        response = fetcher.get(entry["url"])
-    except FetchError as exc:
-        article.update(error=str(exc), http_status=exc.status)
-        return article
-    article.update(url=response.url, http_status=response.status)
-    try:
-        page = extract(response.content, url=response.url)
-    except Exception as exc:  # a parser crash on one page must not stop the others
-        article["error"] = f"extraction failed: {type(exc).__name__}: {exc}"
-        return _fallback(article, entry)
-    article.update(
-        title=page.title or entry["title"],
-        author=page.author,
-        published_at=entry["published_at"] or page.published,
-        site_name=page.site_name,
-        language=page.language,
-    )
-    if page.usable:
-        article.update(status="extracted", text=page.text)
-        return article
-    article["error"] = f"page gave only {len(page.text)} characters of text"
-    return _fallback(article, entry)
-
-
-def _fallback(article: dict, entry: dict) -> dict:
-    summary = html_to_text(entry["summary"] or "")
-    if summary:
+    if response is None and entry["url"]:
+        # the page could not be had: tried again on a later run, while attempts last
+        store.execute("save_article", article)
+        return "failed"
+    if page.extracted:
+        known = store.one("article_id_for_entry", {"entry_id": entry["entry_id"]})
         article.update(
-            status="fallback", text=summary, error=f"{article['error']}; used the feed summary"
+            article_text(store, page.extracted, article["site"], known and known["id"], config)
         )
-    return article
+        article["title"] = page.extracted.title or entry["title"]
+        article["published_at"] = entry["published_at"] or page.extracted.published
+    if article["status"] != "extracted":
+        summary = html_to_text(entry["summary"] or "")
+        if summary:
+            article.update(
+                status="fallback", text=summary, error=f"{article['error']}; used the feed summary"
+            )
+    store.execute("save_article", article)
+    if page.extracted:
+        article_id = store.one("article_id_for_entry", {"entry_id": entry["entry_id"]})["id"]
+        remember_lines(store, article_id, article["site"], page.extracted.text)
+    return article["status"]
+
+
+def article_text(
+    store: Store, extracted: Extracted, site: str | None, article_id: int | None, config
+) -> dict:
+    """The stored fields for an extracted page: its text without boilerplate, and the status
+    `extracted`, or `failed` with the reason when what is left is a stub."""
+    seen = site_furniture(store, site, extracted.text, article_id, config.learn_min_articles)
+    cleaned = clean(extracted.text, seen)
+    stub = Extracted(cleaned.text).stub
+    return {
+        "status": "failed" if stub else "extracted",
+        "text": None if stub else cleaned.text,
+        "error": f"the page gives no article ({stub})" if stub else None,
+        "author": extracted.author,
+        "site_name": extracted.site_name,
+        "language": extracted.language,
+        "removed": json.dumps([{"line": r.line, "reason": r.reason} for r in cleaned.removed]),
+    }
+
+
+def site_furniture(
+    store: Store, site: str | None, text: str, article_id: int | None, min_articles: int
+) -> set[str]:
+    """The lines of `text` that the site's other articles also carry, often enough to count."""
+    lines = sorted(learnable(text))
+    if not site or not lines:
+        return set()
+    rows = store.rows("site_lines_seen", {"site": site, "lines": lines, "article_id": article_id})
+    # this article is one more that carries the line
+    return {r["line"] for r in rows if r["articles"] + 1 >= min_articles}
+
+
+def remember_lines(store: Store, article_id: int, site: str | None, text: str) -> None:
+    """Record the article's short lines, from its text before the boilerplate pass."""
+    store.execute("delete_article_lines", {"article_id": article_id})
+    lines = sorted(learnable(text))
+    if site and lines:
+        store.execute(
+            "insert_article_lines", {"article_id": article_id, "site": site, "lines": lines}
+        )
+
+
+def _keep_raw(store: Store, content: bytes) -> str:
+    digest = hashlib.sha256(content).hexdigest()
+    store.execute(
+        "save_raw_page",
+        {"sha256": digest, "html_gz": gzip.compress(content, 6), "bytes": len(content)},
+    )
+    return digest
+
+
+def site_of(url: str | None) -> str | None:
+    host = urlsplit(url or "").hostname
+    return host.removeprefix("www.") if host else None

@@ -1,10 +1,11 @@
 INSERT INTO articles (entry_id, url, status, http_status, title, author, published_at,
-                      site_name, language, text, error)
+                      site_name, language, text, error, raw_sha256, site, removed)
 VALUES ($entry_id, $url, $status, $http_status, $title, $author, $published_at,
-        $site_name, $language, $text, $error)
+        $site_name, $language, $text, $error, $raw_sha256, $site, $removed)
 ON CONFLICT (entry_id) DO UPDATE SET
     url = excluded.url, status = excluded.status, attempts = articles.attempts + 1,
     http_status = excluded.http_status, fetched_at = now(),
     title = excluded.title, author = excluded.author, published_at = excluded.published_at,
     site_name = excluded.site_name, language = excluded.language, text = excluded.text,
-    error = excluded.error;
+    error = excluded.error, raw_sha256 = excluded.raw_sha256, site = excluded.site,
+    removed = excluded.removed;

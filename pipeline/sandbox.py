@@ -1,0 +1,51 @@
+"""Extraction in worker processes, so that a page trafilatura loops on costs its time limit
+and no more: a worker that overruns is killed and replaced (pebble), and the page is marked."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from pebble import ProcessPool
+from pebble.common import ProcessExpired
+
+from .config import ExtractionConfig
+from .extract import Extracted, extract
+
+
+class ExtractionFailed(Exception):
+    """The page could not be extracted: too big, too slow, or the worker died."""
+
+
+class ExtractionPool:
+    """`with ExtractionPool(config) as pool: pool.extract(html, url)`; thread-safe."""
+
+    def __init__(self, config: ExtractionConfig):
+        self.config = config
+        # forkserver: the stage forks from a process with threads, where fork is unsafe
+        context = multiprocessing.get_context("forkserver")
+        self.pool = ProcessPool(max_workers=config.workers, context=context)
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.stop()
+        self.pool.join()
+
+    def extract(self, html: bytes, url: str | None) -> Extracted:
+        if len(html) > self.config.max_html_bytes:
+            raise ExtractionFailed(
+                f"page of {len(html)} bytes is over the {self.config.max_html_bytes} to extract"
+            )
+        future = self.pool.schedule(extract, args=(html, url), timeout=self.config.timeout)
+        try:
+            return future.result()
+        except FutureTimeout:
+            raise ExtractionFailed(
+                f"extraction took longer than {self.config.timeout:g}s and was stopped"
+            ) from None
+        except ProcessExpired as exc:
+            raise ExtractionFailed(f"the extraction worker died ({exc})") from None
+        except Exception as exc:  # trafilatura or lxml failing on one page, whatever the type
+            raise ExtractionFailed(f"extraction failed: {type(exc).__name__}: {exc}") from None

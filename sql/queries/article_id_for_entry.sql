@@ -1,0 +1,1 @@
+SELECT id FROM articles WHERE entry_id = $entry_id;

@@ -1,0 +1,1 @@
+DELETE FROM article_lines WHERE article_id = $article_id;
