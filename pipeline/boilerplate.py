@@ -69,11 +69,14 @@ def norm(line: str) -> str:
     return " ".join(line.split()).casefold()
 
 
+def lines(text: str) -> set[str]:
+    """Every line of an article, normalised: what copies of it share."""
+    return {norm(line) for line in text.splitlines() if line.strip()}
+
+
 def learnable(text: str) -> set[str]:
     """The lines of an article that could be a site's furniture (short, and more than a word)."""
-    return {
-        norm(line) for line in text.splitlines() if 3 < len(line.strip()) <= MAX_FURNITURE_CHARS
-    }
+    return {line for line in lines(text) if 3 < len(line) <= MAX_FURNITURE_CHARS}
 
 
 def clean(text: str, site_lines: frozenset[str] | set[str] = frozenset()) -> Cleaned:

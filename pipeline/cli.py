@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import json
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -201,3 +204,47 @@ def feed_remove(settings: Settings, url: str) -> None:
         if not store.scalar("remove_feed", {"url": url}):  # the count of rows updated
             raise click.ClickException(f"no active feed {url}")
     click.echo(f"removed {url}")
+
+
+@main.command()
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Only articles fetched on or after this date (UTC).",
+)
+@with_settings
+def reextract(settings: Settings, since: datetime | None) -> None:
+    """Run extraction and the boilerplate pass again on the kept raw pages."""
+
+    def bar(rows: list):
+        with click.progressbar(rows, label="re-extracting", show_pos=True, file=sys.stderr) as b:
+            yield from b
+
+    when = since.replace(tzinfo=UTC) if since else None
+    click.echo(str(stages.reextract(settings, since=when, progress=bar)))
+
+
+@main.command("extract")
+@click.argument("sources", nargs=-1, required=True, metavar="FILE_OR_URL...")
+@click.option("--url", "page_url", help="The address a FILE was served from (for its links).")
+@click.option("--json", "as_json", is_flag=True, help="Also the metadata and the removed lines.")
+@with_settings
+def extract_command(
+    settings: Settings, sources: tuple[str, ...], page_url: str | None, as_json: bool
+) -> None:
+    """Print the article text of pages, as storywatch would store it."""
+    from .seeding import extract_sources
+
+    try:
+        results = extract_sources(settings, sources, page_url)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for source, result in results:
+        if result["stub"]:
+            click.echo(f"{source}: no article here ({result['stub']})", err=True)
+        if as_json:
+            click.echo(json.dumps({"source": source, **result}, ensure_ascii=False, default=str))
+        else:
+            if len(results) > 1:
+                click.echo(f"==> {source} <==")
+            click.echo(result["text"])

@@ -1,34 +1,99 @@
-"""Seed documents for a new story, read from files or fetched from URLs."""
+"""Pages given on the command line (files or URLs) -> article text, as the pipeline would store
+it: for `storywatch extract` and the seed documents of `storywatch story add`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from .boilerplate import clean
 from .config import Settings
-from .extract import extract
 from .http import Fetcher, FetchError
+from .sandbox import ExtractionFailed, ExtractionPool
+from .stages.fetch import site_furniture, site_of
+from .store import StoreError, open_store
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+def extract_sources(
+    settings: Settings, sources: tuple[str, ...], page_url: str | None = None
+) -> list[tuple[str, dict]]:
+    """(source, result) per page: text, metadata, and each removed line with its reason.
+
+    The lines a site was seen to repeat are taken from the database when there is one.
+    """
+    results = []
+    with Fetcher(settings.http) as fetcher, ExtractionPool(settings.extraction) as pool:
+        for source in sources:
+            html, url = _read(fetcher, source, page_url)
+            try:
+                page = pool.extract(html, url)
+            except ExtractionFailed as exc:
+                raise ValueError(f"{source}: {exc}") from None
+            site = site_of(url)
+            cleaned = clean(page.text, _site_lines(settings, site, page.text))
+            results.append(
+                (
+                    source,
+                    {
+                        "url": url,
+                        "site": site,
+                        "title": page.title,
+                        "author": page.author,
+                        "published": page.published,
+                        "site_name": page.site_name,
+                        "language": page.language,
+                        "stub": page.stub,
+                        "text": cleaned.text,
+                        "removed": [{"line": r.line, "reason": r.reason} for r in cleaned.removed],
+                    },
+                )
+            )
+    return results
 
 
 def read_sources(settings: Settings, sources: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
-    """(file name, text, url) for each source; HTML is reduced to its article text."""
+    """(file name, text, url) for each seed document; pages are reduced to their article."""
+    pages = [s for s in sources if _is_page(s)]
+    extracted = dict(extract_sources(settings, tuple(pages))) if pages else {}
     documents = []
-    with Fetcher(settings.http) as fetcher:
-        for number, source in enumerate(sources):
-            url = source if source.startswith(("http://", "https://")) else None
-            if url:
-                try:
-                    response = fetcher.get(url)
-                except FetchError as exc:
-                    raise ValueError(f"{url}: {exc}") from None
-                text, url = extract(response.content, url=response.url).text, response.url
-            else:
-                path = Path(source)
-                if not path.is_file():
-                    raise ValueError(f"{source}: no such file")
-                raw = path.read_bytes()
-                is_html = path.suffix.lower() in (".html", ".htm")
-                text = extract(raw).text if is_html else raw.decode("utf-8", errors="replace")
-            if not text.strip():
-                raise ValueError(f"{source}: no article text found")
-            documents.append((f"{number:03d}.txt", text, url))
+    for number, source in enumerate(sources):
+        if source in extracted:
+            result = extracted[source]
+            text, url = result["text"], result["url"] if source.startswith("http") else None
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise ValueError(f"{source}: no such file")
+            text, url = path.read_text("utf-8", errors="replace"), None
+        if not text.strip():
+            raise ValueError(f"{source}: no article text found")
+        documents.append((f"{number:03d}.txt", text, url))
     return documents
+
+
+def _is_page(source: str) -> bool:
+    return source.startswith(("http://", "https://")) or source.lower().endswith(HTML_SUFFIXES)
+
+
+def _read(fetcher: Fetcher, source: str, page_url: str | None) -> tuple[bytes, str | None]:
+    if source.startswith(("http://", "https://")):
+        try:
+            response = fetcher.get(source)
+        except FetchError as exc:
+            raise ValueError(f"{source}: {exc}") from None
+        return response.content, response.url
+    path = Path(source)
+    if not path.is_file():
+        raise ValueError(f"{source}: no such file")
+    return path.read_bytes(), page_url
+
+
+def _site_lines(settings: Settings, site: str | None, text: str) -> set[str]:
+    if not site or not settings.database.exists():
+        return set()
+    try:
+        with open_store(settings.database, read_only=True) as store:
+            return site_furniture(store, site, text, None, settings.extraction.learn_min_articles)
+    except StoreError:
+        return set()  # the database is busy or unreadable: the curated patterns still apply

@@ -26,6 +26,9 @@ COMMENT_HEADER = re.compile(
 MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 SITE_NAME = "The Daily Orbit"
+# The site ends every article with this, in a plain paragraph that no markup gives away: only
+# learning what the site repeats can remove it.
+SITE_LINE = "Tips and corrections about this story are welcome at desk@dailyorbit.example."
 GENERIC_COMMENTS = [
     ("skywatcher", "Good summary, thanks for keeping on top of this."),
     ("m_ortega", "I wonder what the other partners will say about it next week."),
@@ -183,6 +186,7 @@ def render_page(page: Page) -> str:
         )
     parts.append('<div class="article-body">')
     parts += [f"<p>{e(p)}</p>" for p in page.paragraphs]
+    parts.append(f"<p>{e(SITE_LINE)}</p>")
     parts.append("</div>")
     if page.related:
         links = "".join(f'<li><a href="/related/">{e(r)}</a></li>' for r in page.related)

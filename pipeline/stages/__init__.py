@@ -13,11 +13,13 @@ from .alert import SendSummary, send_alerts
 from .fetch import FetchSummary, fetch_articles
 from .match import MatchSummary, match
 from .poll import PollSummary, poll
+from .reextract import ReextractSummary, reextract
 from .sync import sync_feeds, sync_stories
 
 __all__ = [
     "FetchSummary", "MatchSummary", "PollSummary", "SendSummary", "as_dict", "fetch_articles",
-    "match", "poll", "run", "send_alerts", "sync_feeds", "sync_stories",
+    "match", "poll", "reextract", "ReextractSummary", "run", "send_alerts", "sync_feeds",
+    "sync_stories",
 ]  # fmt: skip
 
 

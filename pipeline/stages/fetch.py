@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..boilerplate import clean, learnable
+from ..boilerplate import clean, learnable, lines
 from ..config import ExtractionConfig, Settings
 from ..extract import Extracted, html_to_text
 from ..http import Fetcher, FetchError, Response
@@ -118,11 +118,7 @@ def _store(store: Store, page: Page, config: ExtractionConfig) -> str:
         article["title"] = page.extracted.title or entry["title"]
         article["published_at"] = entry["published_at"] or page.extracted.published
     if article["status"] != "extracted":
-        summary = html_to_text(entry["summary"] or "")
-        if summary:
-            article.update(
-                status="fallback", text=summary, error=f"{article['error']}; used the feed summary"
-            )
+        article.update(fallback(entry["summary"], article["error"]))
     store.execute("save_article", article)
     if page.extracted:
         article_id = store.one("article_id_for_entry", {"entry_id": entry["entry_id"]})["id"]
@@ -149,25 +145,37 @@ def article_text(
     }
 
 
+def fallback(summary_html: str | None, reason: str | None) -> dict:
+    """The feed's summary in place of a page that gave no article, with the reason; when the
+    feed has no summary either, the article stays failed."""
+    summary = html_to_text(summary_html or "")
+    if not summary:
+        return {"status": "failed", "text": None, "error": reason}
+    return {"status": "fallback", "text": summary, "error": f"{reason}; used the feed summary"}
+
+
 def site_furniture(
     store: Store, site: str | None, text: str, article_id: int | None, min_articles: int
 ) -> set[str]:
     """The lines of `text` that the site's other articles also carry, often enough to count."""
-    lines = sorted(learnable(text))
-    if not site or not lines:
+    short = sorted(learnable(text))
+    if not site or not short:
         return set()
-    rows = store.rows("site_lines_seen", {"site": site, "lines": lines, "article_id": article_id})
+    rows = store.rows(
+        "site_lines_seen",
+        {"site": site, "lines": short, "all_lines": sorted(lines(text)), "article_id": article_id},
+    )
     # this article is one more that carries the line
     return {r["line"] for r in rows if r["articles"] + 1 >= min_articles}
 
 
 def remember_lines(store: Store, article_id: int, site: str | None, text: str) -> None:
-    """Record the article's short lines, from its text before the boilerplate pass."""
+    """Record the article's lines, from its text before the boilerplate pass."""
     store.execute("delete_article_lines", {"article_id": article_id})
-    lines = sorted(learnable(text))
-    if site and lines:
+    every = sorted(lines(text))
+    if site and every:
         store.execute(
-            "insert_article_lines", {"article_id": article_id, "site": site, "lines": lines}
+            "insert_article_lines", {"article_id": article_id, "site": site, "lines": every}
         )
 
 

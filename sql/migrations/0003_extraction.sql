@@ -11,7 +11,7 @@ ALTER TABLE articles ADD COLUMN raw_sha256 VARCHAR;
 ALTER TABLE articles ADD COLUMN site VARCHAR;    -- the page's host, without www.
 ALTER TABLE articles ADD COLUMN removed JSON;    -- [{line, reason}] the boilerplate pass took out
 
--- The short lines of every article, per site: a line on several of a site's articles is the
+-- The lines of every article, per site: a short line on several of a site's articles is the
 -- site's furniture, not news. No foreign key: DuckDB would then refuse some updates of articles.
 CREATE TABLE article_lines (
     article_id BIGINT NOT NULL,

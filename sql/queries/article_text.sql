@@ -1,0 +1,1 @@
+SELECT status, text FROM articles WHERE id = $id;
