@@ -33,9 +33,8 @@ def storywatch(html: bytes, url: str) -> str:
 
 def main() -> None:
     data = pages()
-    print(
-        f"{len(data)} pages of the Article Extraction Benchmark, trafilatura {trafilatura.__version__}"
-    )
+    print(f"{len(data)} pages of the Article Extraction Benchmark")
+    print(f"trafilatura {trafilatura.__version__}, Python {sys.version.split()[0]}")
     print(f"{'':<22} {'precision':>9} {'recall':>7} {'F1':>6} {'pages/s':>8}")
     for name, function in (("trafilatura.extract", plain), ("storywatch", storywatch)):
         started = time.perf_counter()

@@ -57,18 +57,40 @@ class Extracted:
     published: datetime | None = None
     site_name: str | None = None
     language: str | None = None
+    withheld: str | None = None  # what the page says instead of the article: "paywall", ...
 
     @property
     def stub(self) -> str | None:
-        """Why this is not an article (paywall, consent wall, too short), or None."""
-        if len(self.text) > STUB_MAX_CHARS:
-            return None
-        for pattern, reason in STUBS:
-            if pattern.search(self.text):
-                return reason
-        if len(self.text) < MIN_TEXT_CHARS:
-            return f"only {len(self.text)} characters of text"
+        """Why this is not an article, or None."""
+        return stub_reason(self.text, self.withheld)
+
+
+def stub_reason(text: str, withheld: str | None = None) -> str | None:
+    """Why `text` is not an article (paywall, consent wall, too short), or None."""
+    if len(text) > STUB_MAX_CHARS:
         return None
+    if withheld:
+        return withheld
+    if len(text) < MIN_TEXT_CHARS:
+        return f"only {len(text)} characters of text"
+    return None
+
+
+def _withheld(text: str, html: bytes | str) -> str | None:
+    """A short page's reason to withhold its article, read from all of its text: trafilatura
+    drops a two-line paywall notice as not worth extracting (and prunes the tree it is given,
+    so the rare short page is parsed again)."""
+    if len(text) > STUB_MAX_CHARS:
+        return None
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return None
+    body = tree.find("body")
+    visible = " ".join((body if body is not None else tree).text_content().split())[:5000]
+    for pattern, reason in STUBS:
+        if pattern.search(text) or pattern.search(visible):
+            return reason
+    return None
 
 
 def extract(html: bytes | str, url: str | None = None) -> Extracted:
@@ -86,6 +108,7 @@ def extract(html: bytes | str, url: str | None = None) -> Extracted:
         published=_date(meta["published"]),
         site_name=meta["site_name"],
         language=_language(meta["language"], text),
+        withheld=_withheld(text, html),
     )
 
 

@@ -116,8 +116,9 @@ def _title_from(body: list[str]) -> str:
     if len(first) < 120 and not first.endswith("."):
         body.pop(0)
         return first
+    # never the whole sentence: a headline equal to a paragraph would be read as one line
     words = first.split(". ")[0].split()
-    return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    return " ".join(words[:10]) + "…"
 
 
 def _clean(paragraph: str) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from ..boilerplate import clean, learnable, lines
 from ..config import ExtractionConfig, Settings
-from ..extract import Extracted, html_to_text
+from ..extract import Extracted, html_to_text, stub_reason
 from ..http import Fetcher, FetchError, Response
 from ..sandbox import ExtractionFailed, ExtractionPool
 from ..store import Store, open_store
@@ -133,7 +133,7 @@ def article_text(
     `extracted`, or `failed` with the reason when what is left is a stub."""
     seen = site_furniture(store, site, extracted.text, article_id, config.learn_min_articles)
     cleaned = clean(extracted.text, seen)
-    stub = Extracted(cleaned.text).stub
+    stub = stub_reason(cleaned.text, extracted.withheld)
     return {
         "status": "failed" if stub else "extracted",
         "text": None if stub else cleaned.text,
