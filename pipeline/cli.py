@@ -248,3 +248,26 @@ def extract_command(
             if len(results) > 1:
                 click.echo(f"==> {source} <==")
             click.echo(result["text"])
+
+
+@main.command("classify")
+@click.option("--story", "slug", required=True, help="The story folder's name.")
+@click.option("--frozen", is_flag=True, help="Judge every item against the story as defined.")
+@with_settings
+def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
+    """Judge JSON lines from stdin against a story; one verdict line per item on stdout.
+
+    Input: {"id", "title"?, "text"? or "html"?, "url"?, "published"?, "language"?}.
+    Output: {"id", "verdict", "score", "new_facts", "changed_facts", "duplicate_of"?,
+    "reasons"}, in input order. Without --frozen the story learns as it goes.
+    """
+    from .replay import replay
+    from .stories import load_story
+
+    story = load_story(settings.stories_dir / slug, settings.recipients)
+    failed = 0
+    for line in replay(settings, story, click.get_text_stream("stdin"), frozen):
+        failed += '"error"' in line[:200] and '"verdict": null' in line
+        click.echo(line)
+    if failed:
+        raise click.ClickException(f"{failed} items could not be judged (see their error lines)")

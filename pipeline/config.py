@@ -81,9 +81,15 @@ class ExtractionConfig(_Section):
 
 
 class MatchingConfig(_Section):
-    match_threshold: float = Field(0.30, ge=0, le=1)
-    related_threshold: float = Field(0.12, ge=0, le=1)
-    duplicate_threshold: float = Field(0.80, ge=0, le=1)
+    """The matcher's thresholds (pipeline.matching.Thresholds); a story.toml may override any."""
+
+    match: float = Field(0.34, ge=0, le=1, description="cast and words score to be the story")
+    related: float = Field(0.15, ge=0, le=1, description="below match: related, not the story")
+    cast_floor: float = Field(0.25, ge=0, le=1, description="share of the story's names needed")
+    duplicate: float = Field(0.80, ge=0, le=1, description="share of shingles in one known text")
+    sentence_known: float = Field(0.55, ge=0, le=1, description="a known sentence covers this")
+    new_rare_words: int = Field(3, ge=1, description="new rare words that make a sentence news")
+    min_fact_words: int = Field(5, ge=1, description="shorter sentences are never facts")
 
 
 class Settings(BaseSettings):

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -27,12 +27,27 @@ class _DocumentEntry(BaseModel):
     url: str | None = None
 
 
+class MatchingOverrides(BaseModel):
+    """A story's own thresholds: any key of [matching] in storywatch.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+    match: float | None = None
+    related: float | None = None
+    cast_floor: float | None = None
+    duplicate: float | None = None
+    sentence_known: float | None = None
+    new_rare_words: int | None = None
+    min_fact_words: int | None = None
+
+
 class _StoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     description: str = ""
     recipients: list[str] = []
     alert_policy: Literal["updates", "none"] = "updates"
+    language: str = "en"
+    matching: MatchingOverrides = MatchingOverrides()
     documents: list[_DocumentEntry] = []
 
 
@@ -51,11 +66,20 @@ class Story:
     recipients: list[str]
     alert_policy: str
     documents: list[SeedDocument]
+    language: str = "en"
+    matching: dict = field(default_factory=dict)  # thresholds this story sets for itself
 
     @property
     def definition_hash(self) -> str:
         h = hashlib.sha256()
-        for part in (self.name, self.description, self.alert_policy, *self.recipients):
+        for part in (
+            self.name,
+            self.description,
+            self.alert_policy,
+            self.language,
+            json.dumps(self.matching, sort_keys=True),
+            *self.recipients,
+        ):
             h.update(part.encode() + b"\0")
         for doc in self.documents:
             h.update(doc.source.encode() + b"\0" + doc.text.encode() + b"\0")
@@ -104,6 +128,8 @@ def load_story(folder: Path, default_recipients: list[str]) -> Story:
         recipients=spec.recipients or default_recipients,
         alert_policy=spec.alert_policy,
         documents=documents,
+        language=spec.language,
+        matching=spec.matching.model_dump(exclude_none=True),
     )
 
 

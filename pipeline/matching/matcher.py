@@ -1,120 +1,233 @@
-"""The first honest matcher: term similarity to the story's documents, shingle containment for
-copies, and sentence coverage for new facts. Later versions replace the insides, not the shape.
+"""Is an article this story, and what does it add?
+
+- **The story or not**: the same actors doing the same thing. Two measures must agree: how
+  much of the story's main cast (its names, weighted by rarity) the article names, and how
+  similar its telling words are (weighted by rarity, so "said" and "Tuesday" weigh nothing).
+  Sharing only the cast, or only the topic, makes an article `related`.
+- **Copies**: MinHash-LSH over 5-word shingles finds candidates among what the story has seen;
+  the share of the article's shingles found in one of them decides `duplicate`.
+- **New facts**: sentences whose telling words no single known sentence covers, that bring a
+  name, a number or a rare word the story did not have; **changed facts**: a time bound or an
+  amount said in a known context with another value ("after 2024" -> "until 2028").
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .text import sentences, shingles, term_counts, terms
+from datasketch import MinHashLSH
 
-MATCHER_VERSION = "cosine-0.1"
+from .facts import Fact, changed_facts, facts_of
+from .features import NUM_PERM, Features, Sentence, cosine, features
+
+MATCHER_VERSION = "cast-and-words-1"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
+CAST_SIZE = 12  # the story's main names: the rarest that most of its documents share
+NEW_NAME_WEIGHT = 0.6  # a name this rare that the story never had makes a sentence news
+RARE_WORD_WEIGHT = 0.6  # a word this rare (Zipf under 3.9) is a telling one
+MONTHS = (
+    r"(January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    match: float = 0.30  # cosine to the nearest story document: this story
-    related: float = 0.12  # below match but above this: shares the story's names, tells another
-    duplicate: float = 0.80  # share of the article's shingles found in one known document
-    sentence_known: float = 0.50  # share of a sentence's terms found in one story sentence
-    min_fact_terms: int = 4  # shorter sentences (datelines, captions) are never facts
-
-
-@dataclass(frozen=True)
-class Document:
-    id: int
-    text: str
+    match: float = 0.34  # combined score of cast and words to be the story
+    related: float = 0.15  # below match: shares the cast or the topic, tells another story
+    cast_floor: float = 0.25  # a match must name at least this share of the story's cast
+    duplicate: float = 0.80  # share of the article's shingles found in one known text
+    sentence_known: float = 0.55  # weighted share of a sentence found in one known sentence
+    new_rare_words: int = 3  # rare words the story never used that make a sentence news
+    min_fact_words: int = 5  # shorter sentences (datelines, captions) are never facts
 
 
 @dataclass
-class StoryMemory:
-    """What a story knows: its seed documents and the updates accepted since."""
-
-    documents: list[Document]
-    _vectors: list[Counter[str]] = field(init=False, repr=False)
-    _shingles: list[set] = field(init=False, repr=False)
-    _sentences: list[tuple[str, set[str]]] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._vectors = [term_counts(d.text) for d in self.documents]
-        self._shingles = [shingles(d.text) for d in self.documents]
-        self._sentences = [(s, set(terms(s))) for d in self.documents for s in sentences(d.text)]
-
-    def add(self, doc: Document) -> None:
-        self.documents.append(doc)
-        self._vectors.append(term_counts(doc.text))
-        self._shingles.append(shingles(doc.text))
-        self._sentences += [(s, set(terms(s))) for s in sentences(doc.text)]
-
-
-@dataclass(frozen=True)
 class Decision:
     verdict: Verdict
     score: float
     duplicate_of: int | None = None
     new_facts: list[str] = field(default_factory=list)
+    changed_facts: list[dict] = field(default_factory=list)
     reasons: dict = field(default_factory=dict)
 
 
-def classify(text: str, memory: StoryMemory, th: Thresholds = Thresholds()) -> Decision:
+class StoryMemory:
+    """What a story knows (its seed documents and accepted updates), and every copy it has
+    seen, for recognising the next one."""
+
+    def __init__(self, documents: list[tuple[int, str]], language: str = "en"):
+        self.language = language
+        self.known: list[tuple[int, Features]] = []
+        self.sentences: list[Sentence] = []
+        self.vocabulary: dict[str, float] = {}
+        self.numbers: set[str] = set()
+        self.facts: list[Fact] = []
+        self.entity_docs: dict[str, set[int]] = {}
+        self.entity_weight: dict[str, float] = {}
+        self.lsh = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
+        self.copies: dict[int, set] = {}
+        self._cast: dict[str, float] | None = None
+        self.seeds: set[int] = set()
+        for ident, text in documents:
+            self.seeds.add(ident)
+            self.learn(ident, features(text, language))
+
+    def learn(self, ident: int, f: Features) -> None:
+        """An accepted document: its facts become known."""
+        self.known.append((ident, f))
+        self.sentences += f.sentences
+        for term, w in f.weights.items():
+            self.vocabulary[term] = max(self.vocabulary.get(term, 0.0), w)
+        self.numbers |= f.numbers
+        self.facts += [fact for s in f.sentences for fact in facts_of(s)]
+        for name, w in f.entities.items():
+            self.entity_weight[name] = max(self.entity_weight.get(name, 0.0), w)
+            if ident in self.seeds:
+                # the cast is the story as defined: an accepted update adds facts, not actors,
+                # so that one wrong acceptance cannot pull the story towards a look-alike
+                self.entity_docs.setdefault(name, set()).add(ident)
+        self._cast = None
+        self.remember_copy(ident, f)
+
+    def remember_copy(self, ident: int, f: Features) -> None:
+        """A text the story has seen (a rehash, a duplicate): a later copy of it is a copy."""
+        self.remember_copy_signature(ident, f.minhash, f.shingles)
+
+    def remember_copy_signature(self, ident: int, minhash, shingles: set) -> None:
+        if ident not in self.copies:
+            self.copies[ident] = shingles
+            self.lsh.insert(str(ident), minhash)
+
+    @property
+    def cast(self) -> dict[str, float]:
+        """The story's main names: shared by most of its documents, rarest first."""
+        if self._cast is None:
+            n = max(1, len(self.seeds))
+            scored = {
+                name: self.entity_weight[name] * len(docs) / n
+                for name, docs in self.entity_docs.items()
+                if len(docs) >= min(2, n) or n == 1
+            }
+            top = sorted(scored.items(), key=lambda kv: -kv[1])[:CAST_SIZE]
+            self._cast = dict(top)
+        return self._cast
+
+
+def classify(
+    article: str | Features, memory: StoryMemory, th: Thresholds = Thresholds()
+) -> Decision:
     """Judge one article against one story. Pure: the memory is not changed."""
-    if not memory.documents or not text.strip():
+    f = article if isinstance(article, Features) else features(article, memory.language)
+    if not memory.known or not f.counts:
         return Decision("unrelated", 0.0, reasons={"why": "nothing to compare"})
-    vector = term_counts(text)
-    sims = [_cosine(vector, v) for v in memory._vectors]
-    best = max(range(len(sims)), key=sims.__getitem__)
-    score = sims[best]
-    shared = sorted(
-        set(vector) & set(memory._vectors[best]),
-        key=lambda t: -min(vector[t], memory._vectors[best][t]),
-    )[:12]
-    reasons: dict = {"nearest_document": memory.documents[best].id, "shared_terms": shared}
-    if score < th.related:
-        return Decision("unrelated", score, reasons=reasons)
-    if score < th.match:
-        return Decision("related", score, reasons=reasons)
+    # compared with the story as defined, for the same reason as the cast
+    words_sim, nearest = max(
+        (cosine(f, k.vector, k.norm), ident) for ident, k in memory.known if ident in memory.seeds
+    )
+    cast = memory.cast
+    cast_total = sum(cast.values()) or 1.0
+    named = {name: w for name, w in cast.items() if name in f.entities}
+    cast_share = sum(named.values()) / cast_total
+    score = math.sqrt(words_sim * cast_share) if words_sim and cast_share else 0.0
+    reasons: dict = {
+        "words": round(words_sim, 3),
+        "cast": round(cast_share, 3),
+        "shared_names": sorted(named, key=lambda n: -named[n]),
+        "missing_names": sorted(set(cast) - set(named), key=lambda n: -cast[n])[:6],
+        "shared_terms": _shared_terms(f, memory),
+        "nearest_document": nearest,
+    }
+    if score < th.match or cast_share < th.cast_floor:
+        verdict: Verdict = "related" if max(score, cast_share) >= th.related else "unrelated"
+        return Decision(verdict, score, reasons=reasons)
 
-    own = shingles(text)
-    containment = [len(own & s) / len(own) if own else 0.0 for s in memory._shingles]
-    copy = max(range(len(containment)), key=containment.__getitem__)
-    reasons["containment"] = round(containment[copy], 3)
-    if containment[copy] >= th.duplicate:
-        return Decision("duplicate", score, memory.documents[copy].id, reasons=reasons)
+    copy, containment = _nearest_copy(f, memory)
+    if copy is not None:
+        reasons["containment"] = round(containment, 3)
+        if containment >= th.duplicate:
+            return Decision("duplicate", score, copy, reasons=reasons)
 
-    new_facts, nearest = _new_sentences(text, memory, th)
-    reasons["nearest_sentences"] = nearest
-    verdict: Verdict = "update" if new_facts else "rehash"
-    return Decision(verdict, score, new_facts=new_facts, reasons=reasons)
+    if f.language != memory.language:
+        reasons["why"] = f"written in {f.language}: its facts are not judged against the story"
+        return Decision("rehash", score, reasons=reasons)
+    new, nearest_known = _new_sentences(f, memory, th)
+    changed = changed_facts(f.sentences, memory.facts, memory.numbers)
+    reasons["nearest_sentences"] = nearest_known
+    verdict = "update" if new or changed else "rehash"
+    return Decision(verdict, score, new_facts=new, changed_facts=changed, reasons=reasons)
 
 
-def _new_sentences(text: str, memory: StoryMemory, th: Thresholds):
-    """Sentences no single story sentence covers, and, for the others, what covered them."""
+def _shared_terms(f: Features, memory: StoryMemory) -> list[str]:
+    shared = [t for t in f.weights if t in memory.vocabulary]
+    return sorted(shared, key=lambda t: -f.weights[t] * f.counts[t])[:12]
+
+
+def _nearest_copy(f: Features, memory: StoryMemory) -> tuple[int | None, float]:
+    """The seen text that holds most of the article's shingles. LSH finds copies of similar
+    length; what the story knows is few texts, checked one by one, because a copy can be a
+    short part of a long one (a blog post without its comment thread)."""
+    best, best_share = None, 0.0
+    if not f.shingles:
+        return None, 0.0
+    candidates = {int(key) for key in memory.lsh.query(f.minhash)}
+    candidates |= {ident for ident, _ in memory.known}
+    for ident in sorted(candidates):
+        share = len(f.shingles & memory.copies[ident]) / len(f.shingles)
+        if share > best_share:  # ties keep the lowest id: the first copy
+            best, best_share = ident, share
+    return best, best_share
+
+
+def _new_sentences(f: Features, memory: StoryMemory, th: Thresholds):
+    """Sentences that bring something the story did not have, and, for the others, the known
+    sentence nearest to them.
+
+    A retelling in other words uses other common words; what it cannot avoid is the story's
+    names, numbers and rare words. So a sentence is news when it brings a number (a year, an
+    amount) or a name the story never had, or several rare words it never used, and no
+    known sentence already says most of it.
+    """
     new: list[str] = []
     nearest: list[dict] = []
-    for sentence in sentences(text):
-        own = set(terms(sentence))
-        if len(own) < th.min_fact_terms:
+    for s in f.sentences:
+        if len(s.weights) < th.min_fact_words or not s.mass:
             continue
-        cover, known = max(
-            ((len(own & ks) / len(own), s) for s, ks in memory._sentences),
-            default=(0.0, ""),
-        )
-        if cover < th.sentence_known:
-            new.append(sentence)
+        cover, known = max(((_overlap(s, k), k.text) for k in memory.sentences), default=(0.0, ""))
+        if cover < th.sentence_known and _brings_news(s, f, memory, th):
+            new.append(s.text)
         elif len(nearest) < 5:
-            nearest.append({"sentence": sentence, "known_as": known, "cover": round(cover, 2)})
+            nearest.append({"sentence": s.text, "known_as": known, "cover": round(cover, 2)})
     return new, nearest
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    # log-scaled counts, so one term repeated many times cannot carry the score alone
-    wa = {t: 1 + math.log(c) for t, c in a.items()}
-    wb = {t: 1 + math.log(c) for t, c in b.items()}
-    dot = sum(w * wb[t] for t, w in wa.items() if t in wb)
-    na = math.sqrt(sum(w * w for w in wa.values()))
-    nb = math.sqrt(sum(w * w for w in wb.values()))
-    return dot / (na * nb) if na and nb else 0.0
+def _brings_news(s: Sentence, f: Features, memory: StoryMemory, th: Thresholds) -> bool:
+    if any(_is_fact_number(n, s.text) for n in s.numbers - memory.numbers):
+        return True
+    unknown = [t for t in s.weights if t not in memory.vocabulary]
+    if any(f.entities.get(t, 0.0) >= NEW_NAME_WEIGHT for t in unknown):
+        return True
+    rare = [t for t in unknown if s.weights[t] >= RARE_WORD_WEIGHT]
+    return len(rare) >= th.new_rare_words
+
+
+def _is_fact_number(number: str, sentence: str) -> bool:
+    """A year, an amount, a measure: not a day of the month, not a small count."""
+    digits = number.replace(",", "").replace(".", "")
+    if not digits.isdigit() or len(digits) < 2:
+        return False
+    day = rf"\b{re.escape(number)}\s+{MONTHS}|{MONTHS}\s+{re.escape(number)}\b"
+    return not re.search(day, sentence)
+
+
+def _names(s: Sentence, f: Features) -> list[str]:
+    """The article's rare names (people, places, bodies) that this sentence mentions."""
+    return [t for t in s.weights if f.entities.get(t, 0.0) >= NEW_NAME_WEIGHT]
+
+
+def _overlap(s: Sentence, k: Sentence) -> float:
+    shared = sum(w for t, w in s.weights.items() if t in k.weights)
+    return shared / s.mass

@@ -1,13 +1,17 @@
-"""Words, sentences and shingles: the units every comparison is made of."""
+"""Words, sentences, shingles and how much a word says: the units every comparison is made of."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+import unicodedata
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A sentence ends at . ! or ? (possibly inside closing quotes) followed by space and a capital.
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+NUMBER = re.compile(r"^\d+([.,]\d+)?$")
 
 # Function words and newsroom verbs carry no story: two unrelated reports share them all.
 STOPWORDS = frozenset(
@@ -184,13 +188,48 @@ def words(text: str) -> list[str]:
     return [w.replace("’", "'") for w in WORD.findall(text.lower())]
 
 
-def terms(text: str) -> list[str]:
-    """Content words: the words of `text` that can tell one story from another."""
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """One spelling for a word's variants: no accents, no possessive, no plural s, and the
+    transliteration pairs that make Yury and Yuri two names (y/i, doubled letters)."""
+    word = unicodedata.normalize("NFKD", word.lower())
+    word = "".join(c for c in word if not unicodedata.combining(c))
+    word = re.sub(r"['’]s?$", "", word)
+    if word.isdigit():
+        return word
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    # assembled, assembling, assemble: one word (a light stemmer is enough to compare stories)
+    for suffix in ("ing", "ed", "e"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    return re.sub(r"(.)\1+", r"\1", word.replace("y", "i"))
+
+
+def content_words(text: str) -> list[str]:
+    """The words of `text` that can tell one story from another, as written (lower-cased)."""
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
-def term_counts(text: str) -> Counter[str]:
-    return Counter(terms(text))
+def terms(text: str) -> list[str]:
+    """Content words, folded: spelling variants count as one."""
+    return [fold(w) for w in content_words(text)]
+
+
+@lru_cache(maxsize=200_000)
+def _rarity(word: str, language: str) -> float:
+    zipf = zipf_frequency(word, language)
+    # zipf 7.5 ("the") says nothing, 1.5 and rarer (a surname) says all there is to say
+    return min(1.0, max(0.05, (7.5 - zipf) / 6.0))
+
+
+def weight(word: str, language: str = "en") -> float:
+    """How much a word tells about what a text is about, from how rare it is in the language.
+    Numbers (years, amounts) are facts: they weigh as much as a rare word."""
+    if NUMBER.match(word):
+        return 0.8
+    return _rarity(word, language)
 
 
 def sentences(text: str) -> list[str]:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from .. import alerts
 from ..config import Settings
-from ..matching import MATCHER_VERSION, StoryMemory, Thresholds, classify
-from ..matching.matcher import Document
+from ..matching import MATCHER_VERSION, StoryMemory, Thresholds, classify, features
+from ..matching.features import with_title
 from ..store import Store, open_store
 from ..stories import Story
 from .sync import sync_stories
@@ -26,33 +26,53 @@ class MatchSummary:
 
 
 def match(settings: Settings) -> MatchSummary:
-    """Judge every new article against every story; an update queues its alerts atomically."""
-    th = Thresholds(
-        match=settings.matching.match_threshold,
-        related=settings.matching.related_threshold,
-        duplicate=settings.matching.duplicate_threshold,
-    )
+    """Judge every new article against every story, oldest first so each story learns in
+    order; an update queues its alerts in the same transaction."""
     verdicts: Counter[str] = Counter()
     summary = MatchSummary()
     with open_store(settings.database) as store:
-        for story_id, story in sync_stories(store, settings):
-            memory = StoryMemory(
-                [
-                    Document(r["id"], r["text"])
-                    for r in store.rows("story_memory", {"story_id": story_id})
-                ]
-            )
+        stories = {story_id: story for story_id, story in sync_stories(store, settings)}
+        memories = {sid: memory_of(store, sid, story) for sid, story in stories.items()}
+        pending: dict[int, tuple[dict, list[int]]] = {}
+        for story_id in stories:
             for article in store.rows("articles_to_match", {"story_id": story_id}):
-                decision = classify(article["text"], memory, th)
+                pending.setdefault(article["id"], (article, []))[1].append(story_id)
+        order = sorted(
+            pending.values(),
+            key=lambda p: (p[0]["published_at"] is None, p[0]["published_at"], p[0]["id"]),
+        )
+        for article, story_ids in order:
+            # an article's features are computed once, then compared with every story
+            f = features(with_title(article["title"], article["text"]), article["language"] or "en")
+            for story_id in story_ids:
+                story, memory = stories[story_id], memories[story_id]
+                decision = classify(f, memory, thresholds(settings, story))
                 verdicts[decision.verdict] += 1
                 with store.transaction():
                     summary.alerts_queued += _record_match(
                         store, story_id, story, article, decision
                     )
                 if decision.verdict == "update":
-                    memory.add(Document(article["id"], article["text"]))
+                    memory.learn(article["id"], f)
+                elif decision.verdict in ("rehash", "duplicate"):
+                    memory.remember_copy(article["id"], f)
     summary.verdicts = dict(verdicts)
     return summary
+
+
+def memory_of(store: Store, story_id: int, story: Story) -> StoryMemory:
+    """The story's memory: what it knows, and the copies it has seen."""
+    known = store.rows("story_memory", {"story_id": story_id})
+    memory = StoryMemory([(r["id"], r["text"]) for r in known], story.language)
+    for row in store.rows("story_copies", {"story_id": story_id}):
+        memory.remember_copy(row["id"], features(row["text"], story.language))
+    return memory
+
+
+def thresholds(settings: Settings, story: Story) -> Thresholds:
+    """The config's thresholds, with the story's own where its story.toml sets them."""
+    values = settings.matching.model_dump() | story.matching
+    return Thresholds(**values)
 
 
 def _record_match(store: Store, story_id: int, story: Story, article: dict, decision) -> int:
@@ -65,6 +85,7 @@ def _record_match(store: Store, story_id: int, story: Story, article: dict, deci
             "score": decision.score,
             "duplicate_of": decision.duplicate_of,
             "new_facts": json.dumps(decision.new_facts),
+            "changed_facts": json.dumps(decision.changed_facts),
             "reasons": json.dumps(decision.reasons),
             "matcher_version": MATCHER_VERSION,
         },

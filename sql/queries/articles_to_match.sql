@@ -1,5 +1,5 @@
 -- Fetched articles not yet judged against this story, oldest first, so the story learns in order.
-SELECT a.id, a.text, coalesce(a.published_at, e.published_at) AS published_at,
+SELECT a.id, a.title, a.text, a.language, coalesce(a.published_at, e.published_at) AS published_at,
        coalesce(e.baseline, false) AS baseline
 FROM articles a
 JOIN entries e ON e.id = a.entry_id

@@ -1,5 +1,5 @@
-INSERT INTO matches (article_id, story_id, verdict, score, duplicate_of, new_facts, reasons,
-                     matcher_version)
-VALUES ($article_id, $story_id, $verdict, $score, $duplicate_of, $new_facts, $reasons,
-        $matcher_version)
+INSERT INTO matches (article_id, story_id, verdict, score, duplicate_of, new_facts, changed_facts,
+                     reasons, matcher_version)
+VALUES ($article_id, $story_id, $verdict, $score, $duplicate_of, $new_facts, $changed_facts,
+        $reasons, $matcher_version)
 RETURNING id;

@@ -1,0 +1,182 @@
+"""How well storywatch tells the story from look-alikes, updates from rehashes, and how fast.
+
+    .venv/bin/python bench/matching.py
+
+1. ECB+ dev topics (../shared/eval/ecbplus-dev/): every topic holds two events of one kind.
+   For each event, its first document is the seed; the stream is every other document of the
+   topic, in order, so the other event is a look-alike that must not match.
+2. The labelled ISS stream (tests/data/iss_stream.jsonl, written for the project): processed
+   in order against the seed story, learning as it goes.
+3. The demo's pages, as the demo serves them.
+Then speed: articles per second against 10 stories, and the cost per article as the number
+of stored articles grows from 1,000 to 100,000.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.matching import StoryMemory, Thresholds, classify, features  # noqa: E402
+from pipeline.paths import SEEDS_DIR  # noqa: E402
+from pipeline.stories import load_story  # noqa: E402
+
+ECB = ROOT / ".." / "shared" / "eval" / "ecbplus-dev" / "ecbplus_topics_1-30.jsonl"
+STREAM = ROOT / "tests" / "data" / "iss_stream.jsonl"
+MATCHED = {"duplicate", "rehash", "update"}
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def ecb(th: Thresholds | None = None) -> dict:
+    th = th or Thresholds()
+    docs = [json.loads(line) for line in ECB.open(encoding="utf-8")]
+    tp = fp = fn = lookalikes = lookalike_hits = 0
+    for topic in sorted({d["topic"] for d in docs}):
+        in_topic = [d for d in docs if d["topic"] == topic]
+        for event in sorted({d["subtopic"] for d in in_topic}):
+            seed = next(d for d in in_topic if d["subtopic"] == event)
+            memory = StoryMemory([(0, seed["text"])])
+            for n, doc in enumerate(d for d in in_topic if d is not seed):
+                decision = classify(doc["text"], memory, th)
+                matched, truth = decision.verdict in MATCHED, doc["subtopic"] == event
+                tp += matched and truth
+                fp += matched and not truth
+                fn += truth and not matched
+                lookalikes += not truth
+                lookalike_hits += matched and not truth
+                if decision.verdict == "update":
+                    memory.learn(n + 1, features(doc["text"]))
+                elif decision.verdict in ("rehash", "duplicate"):
+                    memory.remember_copy(n + 1, features(doc["text"]))
+    return prf(tp, fp, fn) | {"lookalike_rate": lookalike_hits / lookalikes, "docs": tp + fn}
+
+
+def iss_stream(items: list[dict], th: Thresholds | None = None) -> dict:
+    """Story-or-not P/R/F1, update-vs-rehash accuracy, verdict accuracy, and the misses."""
+    th = th or Thresholds()
+    story = load_story(SEEDS_DIR / "iss-withdrawal", [])
+    memory = StoryMemory([(-1 - i, d.text) for i, d in enumerate(story.documents)])
+    tp = fp = fn = 0
+    ur_right = ur_total = exact = foreign_updates = 0
+    misses = []
+    for n, item in enumerate(items):
+        f = features(item["text"], item.get("language") or "en")
+        d = classify(f, memory, th)
+        label, verdict = item.get("policy_label", item["label"]), d.verdict
+        matched, truth = verdict in MATCHED, label in MATCHED
+        tp += matched and truth
+        fp += matched and not truth
+        fn += truth and not matched
+        if label in ("update", "rehash") and matched:
+            ur_total += 1
+            ur_right += (verdict == "update") == (label == "update")
+        exact += verdict == label
+        foreign_updates += verdict == "update" and f.language != "en"
+        if verdict != label:
+            misses.append((item["id"], label, verdict, round(d.score, 2), item["title"][:60]))
+        if verdict == "update":
+            memory.learn(n, f)
+        elif verdict in ("rehash", "duplicate"):
+            memory.remember_copy(n, f)
+    return prf(tp, fp, fn) | {
+        "update_accuracy": ur_right / ur_total if ur_total else 0.0,
+        "verdict_accuracy": exact / len(items),
+        "foreign_updates": foreign_updates,
+        "misses": misses,
+    }
+
+
+def demo() -> Counter:
+    from pipeline.boilerplate import clean
+    from pipeline.demo import demo_pages
+    from pipeline.demo.pages import render_page
+    from pipeline.extract import extract
+
+    story = load_story(SEEDS_DIR / "iss-withdrawal", [])
+    memory = StoryMemory([(-1 - i, d.text) for i, d in enumerate(story.documents)])
+    found = Counter()
+    for page in demo_pages():
+        found[
+            (page.slug, classify(clean(extract(render_page(page)).text).text, memory).verdict)
+        ] += 1
+    return found
+
+
+def speed() -> dict:
+    """Articles per second against 10 stories (ECB+ events as the stories), one core; and the
+    cost per article when the story has already seen 1,000 or 100,000 articles."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from pipeline.matching.features import NUM_PERM
+
+    SCHEME = MinHash(NUM_PERM, seed=7).scheme
+
+    docs = [json.loads(line) for line in ECB.open(encoding="utf-8")]
+    stories = [StoryMemory([(i, d["text"])]) for i, d in enumerate(docs[:10])]
+    stream = [d["text"] for d in docs[10:]]
+    started = time.perf_counter()
+    for text in stream:
+        f = features(text)
+        for memory in stories:
+            classify(f, memory)
+    per_second = len(stream) / (time.perf_counter() - started)
+    costs = {}
+    rng = np.random.default_rng(7)
+    for stored in (1_000, 100_000):
+        memory = StoryMemory([(0, docs[0]["text"])])
+        for i in range(stored):  # seen copies: random signatures, each with its own shingles
+            signature = rng.integers(1, 2**32 - 1, NUM_PERM, dtype=np.uint64)
+            seen = MinHash(NUM_PERM, seed=7, hashvalues=signature, scheme=SCHEME)
+            memory.remember_copy_signature(i + 1, seen, {("seen", str(i), "a", "b", "c")})
+        costs[stored] = _per_article(memory, stream)
+    return {"articles_per_second": per_second, "cost": costs}
+
+
+def _per_article(memory: StoryMemory, stream: list[str]) -> float:
+    started = time.perf_counter()
+    for text in stream:
+        classify(features(text), memory)
+    return (time.perf_counter() - started) / len(stream)
+
+
+def main() -> None:
+    e = ecb()
+    print(f"ECB+ topics 1-30, {e['docs']} same-event documents")
+    print(f"  is it the story   P {e['precision']:.3f}  R {e['recall']:.3f}  F1 {e['f1']:.3f}")
+    print(f"  look-alike event matched {e['lookalike_rate']:.1%} of the time")
+    if STREAM.exists():
+        items = [json.loads(line) for line in STREAM.open(encoding="utf-8")]
+        s = iss_stream(items)
+        print(f"ISS stream, {len(items)} articles")
+        print(f"  is it the story   P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}")
+        print(f"  update vs rehash accuracy {s['update_accuracy']:.3f}")
+        print(
+            f"  verdict accuracy {s['verdict_accuracy']:.3f}; "
+            f"updates in other languages: {s['foreign_updates']}"
+        )
+        for miss in s["misses"]:
+            print("   ", *miss)
+    print("demo:", ", ".join(f"{slug}: {verdict}" for (slug, verdict) in demo()))
+    sp = speed()
+    print(f"speed: {sp['articles_per_second']:.0f} articles/s against 10 stories, one core")
+    small, large = sp["cost"][1_000], sp["cost"][100_000]
+    print(
+        f"  per article with 1,000 seen: {small * 1000:.2f} ms, with 100,000: "
+        f"{large * 1000:.2f} ms ({large / small:.2f}x)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""What a text is made of, computed once per article and compared against every story."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from datasketch import MinHash
+
+from .text import NUMBER, STOPWORDS, content_words, fold, sentences, shingles, weight, words
+
+NUM_PERM = 64
+# A capitalised word or an acronym; what is very common even capitalised (The, But, Tuesday)
+# is no name.
+NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)*|[A-Z]{2,}[a-z]?)\b")
+NAME_RUN = re.compile(r"\b(?:[A-Z][a-z]+ (?:(?:of|the|de|for) )?){1,5}[A-Z][a-z]+\b")
+COMMON_NAME_WEIGHT = 0.35  # below: a capitalised common word ("The", "Tuesday"), no name
+RARE_NAME_WEIGHT = 0.6  # a sentence's first word is a name only this rare (not "Fresh")
+_OPENING = re.compile(r"^[\W\d_]*")  # quotes and punctuation before a sentence's first word
+
+
+@dataclass
+class Sentence:
+    text: str
+    weights: dict[str, float]  # folded term -> weight
+    numbers: frozenset[str]
+
+    @property
+    def mass(self) -> float:
+        return sum(self.weights.values())
+
+
+@dataclass
+class Features:
+    text: str
+    language: str
+    counts: Counter[str]  # folded term -> occurrences
+    weights: dict[str, float]  # folded term -> how telling it is
+    entities: dict[str, float]  # folded name (or acronym of a name) -> weight
+    numbers: frozenset[str]
+    shingles: set = field(repr=False)
+    minhash: MinHash = field(repr=False)
+    sentences: list[Sentence] = field(repr=False)
+    vector: dict[str, float] = field(repr=False)
+    norm: float = 0.0
+
+
+def features(text: str, language: str = "en") -> Features:
+    raw = content_words(text)
+    counts: Counter[str] = Counter()
+    weights: dict[str, float] = {}
+    for word in raw:
+        key = fold(word)
+        counts[key] += 1
+        weights[key] = max(weights.get(key, 0.0), weight(word, language))
+    names = entities(text, language)
+    vector = {t: (1 + math.log(c)) * weights[t] for t, c in counts.items()}
+    own = shingles(text)
+    minhash = MinHash(num_perm=NUM_PERM, seed=7)
+    minhash.update_batch([" ".join(s).encode() for s in own])
+    return Features(
+        text=text,
+        language=language,
+        counts=counts,
+        weights=weights,
+        entities=names,
+        numbers=frozenset(w for w in words(text) if NUMBER.match(w)),
+        shingles=own,
+        minhash=minhash,
+        sentences=[sentence(s, language) for s in sentences(text)],
+        vector=vector,
+        norm=math.sqrt(sum(v * v for v in vector.values())),
+    )
+
+
+def with_title(title: str | None, text: str) -> str:
+    """What is judged: the headline, then the text (a headline often carries the news)."""
+    title = (title or "").strip()
+    return f"{title}\n{text}" if title and not text.startswith(title) else text
+
+
+def sentence(text: str, language: str) -> Sentence:
+    ws: dict[str, float] = {}
+    for word in content_words(text):
+        key = fold(word)
+        ws[key] = max(ws.get(key, 0.0), weight(word, language))
+    return Sentence(text, ws, frozenset(w for w in words(text) if NUMBER.match(w)))
+
+
+def entities(text: str, language: str = "en") -> dict[str, float]:
+    """Names in the text, folded, weighted by rarity. A capitalised word that opens a sentence
+    is a name only if it is rare; a run of three or more names also gives its acronym, so
+    "International Space Station" and "ISS" are one actor."""
+    found: dict[str, float] = {}
+
+    def add(key: str, w: float) -> None:
+        found[key] = max(found.get(key, 0.0), w)
+
+    for line in sentences(text):
+        opening = _OPENING.match(line)
+        first = opening.end() if opening else 0
+        for m in NAME.finditer(line):
+            name = re.sub(r"['’]s?$", "", m.group(0))
+            if name.lower() in STOPWORDS:
+                continue  # Tuesday's, The
+            w = weight(name.lower(), language)
+            if name.isupper():
+                add(fold(name), max(w, 0.6))
+            elif w >= COMMON_NAME_WEIGHT and (m.start() > first or w >= RARE_NAME_WEIGHT):
+                add(fold(name), w)
+        for run in NAME_RUN.findall(line):
+            capitals = [p for p in run.split() if p[0].isupper()]
+            if len(capitals) >= 3:
+                mean = sum(weight(p.lower(), language) for p in capitals) / len(capitals)
+                add("".join(p[0] for p in capitals).lower(), max(mean, 0.5))
+    return found
+
+
+def cosine(a: Features | dict, b_vector: dict[str, float], b_norm: float) -> float:
+    vector, norm = (a.vector, a.norm) if isinstance(a, Features) else (a, _norm(a))
+    if not norm or not b_norm:
+        return 0.0
+    small, large = (vector, b_vector) if len(vector) < len(b_vector) else (b_vector, vector)
+    return sum(v * large[t] for t, v in small.items() if t in large) / (norm * b_norm)
+
+
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in vector.values()))

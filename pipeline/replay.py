@@ -1,0 +1,87 @@
+"""`storywatch classify`: judge a stream of items against a story as the pipeline would, with
+no database, so thresholds can be backtested on an archive. The interface is stable."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .boilerplate import clean
+from .config import Settings
+from .extract import extract
+from .matching import StoryMemory, Thresholds, classify, features
+from .matching.features import with_title
+from .stories import Story
+
+
+@dataclass
+class Replay:
+    """A story's memory for a replay, with the external ids of what it holds."""
+
+    story: Story
+    thresholds: Thresholds
+    frozen: bool
+
+    def __post_init__(self) -> None:
+        self.ids: dict[int, str] = {}
+        docs = []
+        for n, doc in enumerate(self.story.documents):
+            self.ids[-1 - n] = f"seed:{doc.file}"
+            docs.append((-1 - n, doc.text))
+        self.memory = StoryMemory(docs, self.story.language)
+
+    def judge(self, number: int, item: dict) -> dict:
+        text = item_text(item)
+        f = features(text, item.get("language") or self.story.language)
+        decision = classify(f, self.memory, self.thresholds)
+        if not self.frozen:
+            self.ids[number] = str(item["id"])
+            if decision.verdict == "update":
+                self.memory.learn(number, f)
+            elif decision.verdict in ("rehash", "duplicate"):
+                self.memory.remember_copy(number, f)
+        out = {
+            "id": item["id"],
+            "verdict": decision.verdict,
+            "score": round(decision.score, 4),
+            "new_facts": decision.new_facts,
+            "changed_facts": decision.changed_facts,
+        }
+        if decision.duplicate_of is not None:
+            out["duplicate_of"] = self.ids.get(decision.duplicate_of, decision.duplicate_of)
+        out["reasons"] = decision.reasons
+        return out
+
+
+def item_text(item: dict) -> str:
+    """An item's text to judge: its title, then its text (or the article of its html)."""
+    if not isinstance(item.get("id"), str | int):
+        raise ValueError('every item needs an "id" (a string or a number)')
+    if item.get("text") is not None:
+        body = str(item["text"])
+    elif item.get("html") is not None:
+        body = clean(extract(item["html"], url=item.get("url")).text).text
+    else:
+        raise ValueError('an item needs "text" or "html"')
+    return with_title(item.get("title"), body)
+
+
+def replay(settings: Settings, story: Story, lines: Iterable[str], frozen: bool) -> Iterator[str]:
+    """One output line per input line, in order; a bad line gives an error line, and the
+    replay goes on."""
+    values = settings.matching.model_dump() | story.matching
+    judge = Replay(story, Thresholds(**values), frozen)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        item = None
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("each line must be a JSON object")
+            result = judge.judge(number, item)
+        except (ValueError, TypeError) as exc:
+            ident = item.get("id") if isinstance(item, dict) else None
+            result = {"id": ident, "verdict": None, "error": f"line {number}: {exc}"}
+        yield json.dumps(result, ensure_ascii=False, default=str)
