@@ -266,7 +266,7 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
 
     story = load_story(settings.stories_dir / slug, settings.recipients)
     failed = 0
-    for line in replay(settings, story, click.get_text_stream("stdin"), frozen):
+    for line in replay(settings, story, sys.stdin, frozen):
         failed += '"error"' in line[:200] and '"verdict": null' in line
         click.echo(line)
     if failed:

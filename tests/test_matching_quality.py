@@ -1,0 +1,40 @@
+"""Quality floors for matching, measured as bench/matching.py measures them: a change that
+makes matching worse fails here. The floors sit just under what the matcher scores today."""
+
+import json
+
+import pytest
+
+from bench.matching import ECB, STREAM, demo, ecb, iss_stream
+
+# Measured with matcher cast-and-words-1: ISS stream F1 0.883, update accuracy 0.967;
+# ECB+ F1 0.727, look-alike events matched 12.7% of the time.
+ISS_FLOOR = {"f1": 0.86, "update_accuracy": 0.93, "precision": 0.92}
+ECB_FLOOR = {"f1": 0.70, "precision": 0.80}
+ECB_LOOKALIKE_CEILING = 0.14
+
+
+def test_the_labelled_iss_stream_keeps_its_floors():
+    items = [json.loads(line) for line in STREAM.open(encoding="utf-8")]
+    found = iss_stream(items)
+    for metric, floor in ISS_FLOOR.items():
+        assert found[metric] >= floor, f"{metric} {found[metric]:.3f} fell below {floor}"
+    assert found["foreign_updates"] == 0  # never an update from an article in another language
+
+
+def test_ecb_look_alike_events_keep_their_floors():
+    if not ECB.exists():
+        pytest.skip(f"ECB+ is not at {ECB.resolve()}")
+    found = ecb()
+    for metric, floor in ECB_FLOOR.items():
+        assert found[metric] >= floor, f"{metric} {found[metric]:.3f} fell below {floor}"
+    assert found["lookalike_rate"] <= ECB_LOOKALIKE_CEILING
+
+
+def test_the_demo_pages_get_the_verdicts_the_demo_promises():
+    verdicts = {slug: verdict for slug, verdict in demo()}
+    assert verdicts["iss-exit-2028"] == "update"
+    assert verdicts["soyuz-coolant-leak"] == "related"
+    assert [v for s, v in verdicts.items() if s[:3].isdigit()] == ["duplicate"] * 5
+    for slug in ("chess-olympiad-opens", "harbour-bridge-repairs", "wheat-harvest-forecast"):
+        assert verdicts[slug] == "unrelated"
