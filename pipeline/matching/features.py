@@ -118,13 +118,9 @@ def entities(text: str, language: str = "en") -> dict[str, float]:
     return found
 
 
-def cosine(a: Features | dict, b_vector: dict[str, float], b_norm: float) -> float:
-    vector, norm = (a.vector, a.norm) if isinstance(a, Features) else (a, _norm(a))
-    if not norm or not b_norm:
+def cosine(f: Features, vector: dict[str, float], norm: float) -> float:
+    """Cosine of the article's weighted words with a known text's."""
+    if not f.norm or not norm:
         return 0.0
-    small, large = (vector, b_vector) if len(vector) < len(b_vector) else (b_vector, vector)
-    return sum(v * large[t] for t, v in small.items() if t in large) / (norm * b_norm)
-
-
-def _norm(vector: dict[str, float]) -> float:
-    return math.sqrt(sum(v * v for v in vector.values()))
+    small, large = (f.vector, vector) if len(f.vector) < len(vector) else (vector, f.vector)
+    return sum(v * large[t] for t, v in small.items() if t in large) / (f.norm * norm)
