@@ -40,7 +40,7 @@ def test_init_twice_is_a_no_op(tmp_path):
     assert before[3] == [{"n": 5}]  # the five seed documents, stored once
 
 
-def test_an_edited_migration_is_refused(tmp_path, monkeypatch):
+def test_an_edited_migration_is_refused(tmp_path):
     db = tmp_path / "db.duckdb"
     with open_store(db) as store:
         store.con.execute("UPDATE schema_migrations SET checksum = 'x' WHERE kind = 'migration'")

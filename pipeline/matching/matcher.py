@@ -223,11 +223,6 @@ def _is_fact_number(number: str, sentence: str) -> bool:
     return not re.search(day, sentence)
 
 
-def _names(s: Sentence, f: Features) -> list[str]:
-    """The article's rare names (people, places, bodies) that this sentence mentions."""
-    return [t for t in s.weights if f.entities.get(t, 0.0) >= NEW_NAME_WEIGHT]
-
-
 def _overlap(s: Sentence, k: Sentence) -> float:
     shared = sum(w for t, w in s.weights.items() if t in k.weights)
     return shared / s.mass

@@ -57,11 +57,6 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
-def terms(text: str) -> list[str]:
-    """Content words, folded: spelling variants count as one."""
-    return [fold(w) for w in content_words(text)]
-
-
 @lru_cache(maxsize=200_000)
 def _rarity(word: str, language: str) -> float:
     zipf = zipf_frequency(word, language)
