@@ -7,7 +7,8 @@
    topic, in order, so the other event is a look-alike that must not match.
 2. The labelled ISS stream (tests/data/iss_stream.jsonl, written for the project): processed
    in order against the seed story, learning as it goes.
-3. The demo's pages, as the demo serves them.
+3. The seeds as real retellings: each judged against the other four.
+4. The demo's pages, as the demo serves them.
 Then speed: articles per second against 10 stories, and the cost per article as the number
 of stored articles grows from 1,000 to 100,000.
 """
@@ -97,6 +98,17 @@ def iss_stream(items: list[dict], th: Thresholds | None = None) -> dict:
     }
 
 
+def retellings() -> Counter:
+    """The seeds are five real reports of one event: each, judged against the other four, is
+    the story retold with its own background, so it should be a rehash, never an update."""
+    docs = load_story(SEEDS_DIR / "iss-withdrawal", []).documents
+    found = Counter()
+    for i, doc in enumerate(docs):
+        memory = StoryMemory([(j, d.text) for j, d in enumerate(docs) if j != i])
+        found[classify(doc.text, memory).verdict] += 1
+    return found
+
+
 def demo() -> Counter:
     from pipeline.boilerplate import clean
     from pipeline.demo import demo_pages
@@ -144,11 +156,15 @@ def speed() -> dict:
     return {"articles_per_second": per_second, "cost": costs}
 
 
-def _per_article(memory: StoryMemory, stream: list[str]) -> float:
-    started = time.perf_counter()
-    for text in stream:
-        classify(features(text), memory)
-    return (time.perf_counter() - started) / len(stream)
+def _per_article(memory: StoryMemory, stream: list[str], repeats: int = 3) -> float:
+    """Seconds per article, the best of a few passes: other work on the machine only slows."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for text in stream:
+            classify(features(text), memory)
+        best = min(best, time.perf_counter() - started)
+    return best / len(stream)
 
 
 def main() -> None:
@@ -168,6 +184,10 @@ def main() -> None:
         )
         for miss in s["misses"]:
             print("   ", *miss)
+    print(
+        "real retellings (each seed against the other four):",
+        ", ".join(f"{n} {verdict}" for verdict, n in sorted(retellings().items())),
+    )
     print("demo:", ", ".join(f"{slug}: {verdict}" for (slug, verdict) in demo()))
     sp = speed()
     print(f"speed: {sp['articles_per_second']:.0f} articles/s against 10 stories, one core")

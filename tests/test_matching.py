@@ -45,6 +45,33 @@ def test_a_second_outlet_with_the_same_new_fact_is_a_rehash_once_the_story_learn
     assert classify(SECOND_OUTLET, story).verdict == "rehash"
 
 
+def test_background_below_a_known_lead_is_a_rehash_but_the_same_news_in_the_lead_an_update():
+    known_lead = (
+        "Russia will leave the International Space Station after 2024, Roscosmos chief Yury "
+        "Borisov told President Vladimir Putin on Tuesday, and build its own orbital station."
+    )
+    background = (
+        "Sergei Krikalev, a veteran cosmonaut who flew on Mir and commanded the first "
+        "Expedition crew, now runs human spaceflight at Roscosmos."
+    )
+    retold = classify(
+        f"{known_lead}\nRussia said it would keep its obligations.\n"
+        f"Putin replied: good.\nNASA had no comment.\n{background}",
+        memory(),
+    )
+    assert retold.verdict == "rehash"
+    assert retold.new_facts == [] and retold.reasons["background"] == [background]
+    news_first = classify(f"{background}\n{known_lead}", memory())
+    assert news_first.verdict == "update" and news_first.new_facts == [background]
+
+
+def test_transliterated_names_are_the_same_actors():
+    german = features("Juri Borissow und sein Vorgänger Dmitri Rogosin leiteten Roskosmos.", "de")
+    english = features("Yury Borisov and Dmitry Rogozin ran Roscosmos.")
+    assert set(english.entities) == {"iuri", "borisov", "dmitri", "rogosin", "roscosmo"}
+    assert set(english.entities) <= set(german.entities)
+
+
 def test_a_copy_with_trivial_edits_is_a_duplicate_of_the_first_copy():
     story = memory()
     story.learn(1, features(FOLLOW_UP))

@@ -46,10 +46,10 @@ def changed_facts(
                 key=lambda k: _context(fact.sentence, k.sentence),
                 default=None,
             )
-            if rival and _context(fact.sentence, rival.sentence) >= CONTEXT:
-                change = {"was": rival.value, "now": fact.value, "sentence": s.text}
-                if change not in changes:
-                    changes.append(change)
+            # said in the headline and again in the text, it is one change
+            seen = any(rival and (c["was"], c["now"]) == (rival.value, fact.value) for c in changes)
+            if rival and not seen and _context(fact.sentence, rival.sentence) >= CONTEXT:
+                changes.append({"was": rival.value, "now": fact.value, "sentence": s.text})
     return changes
 
 

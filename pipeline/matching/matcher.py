@@ -23,7 +23,7 @@ from datasketch import MinHashLSH
 from .facts import Fact, changed_facts, facts_of
 from .features import NUM_PERM, Features, Sentence, cosine, features
 
-MATCHER_VERSION = "cast-and-words-1"
+MATCHER_VERSION = "cast-and-words-2"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
 CAST_SIZE = 12  # the story's main names: the rarest that most of its documents share
 NEW_NAME_WEIGHT = 0.6  # a name this rare that the story never had makes a sentence news
@@ -43,6 +43,7 @@ class Thresholds:
     sentence_known: float = 0.55  # weighted share of a sentence found in one known sentence
     new_rare_words: int = 3  # rare words the story never used that make a sentence news
     min_fact_words: int = 5  # shorter sentences (datelines, captions) are never facts
+    lead_sentences: int = 4  # an update says its news here: the headline and the first sentences
 
 
 @dataclass
@@ -157,8 +158,15 @@ def classify(
     new, nearest_known = _new_sentences(f, memory, th)
     changed = changed_facts(f.sentences, memory.facts, memory.numbers)
     reasons["nearest_sentences"] = nearest_known
-    verdict = "update" if new or changed else "rehash"
-    return Decision(verdict, score, new_facts=new, changed_facts=changed, reasons=reasons)
+    # News goes at the top: a report that leads with what the story knows and adds its own
+    # background further down (a launch date, an astronaut's quote) retells the story.
+    lead = {s.text for s in f.sentences[: th.lead_sentences]}
+    if not any(s in lead for s in new) and not any(c["sentence"] in lead for c in changed):
+        below = new + [c["sentence"] for c in changed if c["sentence"] not in new]
+        if below:
+            reasons["background"] = below
+        return Decision("rehash", score, reasons=reasons)
+    return Decision("update", score, new_facts=new, changed_facts=changed, reasons=reasons)
 
 
 def _shared_terms(f: Features, memory: StoryMemory) -> list[str]:

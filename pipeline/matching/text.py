@@ -33,10 +33,16 @@ def words(text: str) -> list[str]:
     return [w.replace("’", "'") for w in WORD.findall(text.lower())]
 
 
+# Spellings that differ between languages and transliterations: Yury/Juri, Roscosmos/Roskosmos,
+# Borisov/Borissow, Rogozin/Rogosin, organize/organise
+_TRANSLITERATION = str.maketrans("yjkwz", "iicvs")
+
+
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """One spelling for a word's variants: no accents, no possessive, no plural s, and the
-    transliteration pairs that make Yury and Yuri two names (y/i, doubled letters)."""
+    transliteration pairs that make Yury and Juri two names (y/j/i, k/c, w/v, z/s, doubled
+    letters)."""
     word = unicodedata.normalize("NFKD", word.lower())
     word = "".join(c for c in word if not unicodedata.combining(c))
     word = re.sub(r"['’]s?$", "", word)
@@ -49,7 +55,7 @@ def fold(word: str) -> str:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             word = word[: -len(suffix)]
             break
-    return re.sub(r"(.)\1+", r"\1", word.replace("y", "i"))
+    return re.sub(r"(.)\1+", r"\1", word.translate(_TRANSLITERATION))
 
 
 def content_words(text: str) -> list[str]:
