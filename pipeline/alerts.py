@@ -191,9 +191,11 @@ def _changes(update: Update) -> list[Change]:
 def _why(update: Update) -> str:
     parts = []
     if update.new_facts:
-        parts.append(f"{len(update.new_facts)} sentences the story did not have")
+        n = len(update.new_facts)
+        parts.append(f"{n} {'sentence' if n == 1 else 'sentences'} the story did not have")
     if update.changed:
-        parts.append(f"{len(_changes(update))} facts with a new value")
+        n = len(_changes(update))
+        parts.append(f"{n} {'fact' if n == 1 else 'facts'} with a new value")
     return (
         f"it is the story (match score {update.score:.2f}) and brings "
         f"{' and '.join(parts) or 'something new'}."
