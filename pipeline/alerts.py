@@ -1,45 +1,96 @@
-"""Alert emails: render (pure) and send (the only SMTP caller)."""
+"""Alert emails: render (pure) and send (the only SMTP caller).
+
+Everything that comes from a feed or a page (titles, sentences, outlet names, links) is
+hostile until cleaned: control and bidi-override characters go, HTML is escaped, only http(s)
+links are links, and the subject is one capped line that cannot start another header.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import smtplib
 import ssl
-from collections.abc import Iterable
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from html import escape
+from urllib.parse import urlsplit
 
 from .config import SmtpConfig
 
 MAIL_DOMAIN = "storywatch.invalid"  # Message-IDs must be globally unique, not routable
+SUBJECT_MAX = 120
+THREAD_REFERENCES = 10  # earlier alerts named in References; a long thread needs only the last
+# Bidi embeddings, overrides and isolates: they can make "gpj.exe" read as "exe.jpg".
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article as the email names it: outlet, title, link, time."""
+
+    outlet: str | None
+    title: str | None
+    url: str | None
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Change:
+    was: str
+    now: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Update:
+    """One update of the story: the article, what it adds, who else carried it, and why."""
+
+    source: Source
+    new_facts: list[str]
+    changed: list[Change] = field(default_factory=list)
+    also: list[Source] = field(default_factory=list)
+    score: float = 0.0
 
 
 @dataclass(frozen=True)
 class Alert:
-    """Everything an alert email says; built from one row of `alerts_due`."""
+    """Everything an alert email says: one update, or a digest window's."""
 
     id: int
     recipient: str
     message_id: str
     story_slug: str
     story_name: str
-    title: str
-    url: str | None
-    outlet: str | None
-    published_at: datetime | None
-    new_facts: list[str]
-    score: float
+    updates: list[Update]
+    story_description: str = ""
+    delivery: str = "immediate"
+    thread: list[str] = field(default_factory=list)  # Message-IDs already sent on the story
 
 
-def idempotency_key(story_slug: str, article_id: int, recipient: str) -> str:
-    """One alert per story, article and recipient, however often the match is re-run."""
-    return f"update:{story_slug}:{article_id}:{recipient.lower()}"
+@dataclass(frozen=True)
+class SendResult:
+    error: str | None = None
+    permanent: bool = False  # the server refused for good: retrying cannot help
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
 
 def message_id(key: str) -> str:
+    """The alert's Message-ID, derived from its idempotency key, never random.
+
+    If the process dies after the server accepted a message and before the row is marked
+    sent, the next run sends it again, under this same Message-ID: mail systems that keep
+    one copy per Message-ID drop it, and a reader who sees both sees the same message twice,
+    threaded together. It cannot happen more than once per alert, because the row is marked
+    the moment the server accepts it, before the next message goes out.
+    """
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{MAIL_DOMAIN}>"
 
 
@@ -48,55 +99,224 @@ def thread_id(story_slug: str) -> str:
     return f"<story.{story_slug}@{MAIL_DOMAIN}>"
 
 
-def render(alert: Alert, sender: str) -> EmailMessage:
+# -- cleaning what came from outside ----------------------------------------------------------
+
+
+def clean(text: str | None) -> str:
+    """Feed text made inert for display: no control, format or bidi-override characters.
+
+    Line and paragraph separators (U+2028, U+2029) and other line breaks become spaces.
+    Joiners (ZWJ, ZWNJ) stay: scripts and emoji need them.
+    """
+    if not text:
+        return ""
+    out = []
+    for ch in text.translate(BIDI_CONTROLS):
+        category = unicodedata.category(ch)
+        if category in ("Zl", "Zp") or ch in "\r\n\t\v\f\x85":
+            out.append(" ")
+        elif category == "Cc" or (category == "Cf" and ch not in "\u200c\u200d"):
+            continue
+        else:
+            out.append(ch)
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def one_line(text: str | None, limit: int = SUBJECT_MAX) -> str:
+    """A header-safe line: clean, no encoded-word opener (`=?`), at most `limit` characters."""
+    line = clean(text).replace("=?", "= ?").replace("?=", "? =")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def safe_url(url: str | None) -> str | None:
+    """The link if it is an absolute http(s) URL with nothing odd in it, else None."""
+    if not url:
+        return None
+    url = url.strip()
+    if any(unicodedata.category(ch)[0] in "CZ" for ch in url):
+        return None  # spaces, controls, bidi tricks: not a URL we show
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+# -- rendering (pure) ------------------------------------------------------------------------
+
+
+def subject(alert: Alert) -> str:
+    story = one_line(alert.story_name, 60)
+    first = (clean(alert.updates[0].source.title) if alert.updates else "") or "(untitled)"
+    if len(alert.updates) > 1:
+        return one_line(f"[{story}] {len(alert.updates)} updates ({alert.delivery}): {first}")
+    return one_line(f"[{story}] {first}")
+
+
+def render(alert: Alert, sender: str, now: datetime | None = None) -> EmailMessage:
+    """The email for an alert: multipart text and HTML, threaded with the story's others."""
     msg = EmailMessage()
-    msg["Subject"] = f"[{alert.story_name}] {alert.title}"
+    msg["Subject"] = subject(alert)
     msg["From"] = sender
     msg["To"] = alert.recipient
-    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Date"] = format_datetime(now or datetime.now(UTC))
     msg["Message-ID"] = alert.message_id
-    msg["In-Reply-To"] = thread_id(alert.story_slug)
-    msg["References"] = thread_id(alert.story_slug)
-    msg.set_content(_text(alert))
-    msg.add_alternative(_html(alert), subtype="html")
+    earlier = [m for m in alert.thread if m != alert.message_id][-THREAD_REFERENCES:]
+    msg["In-Reply-To"] = earlier[-1] if earlier else thread_id(alert.story_slug)
+    msg["References"] = " ".join([thread_id(alert.story_slug), *earlier])
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to alerts
+    msg.set_content(render_text(alert))
+    msg.add_alternative(render_html(alert), subtype="html")
     return msg
 
 
-def _source_line(alert: Alert) -> str:
-    when = f"{alert.published_at:%d %b %Y %H:%M} UTC" if alert.published_at else "date unknown"
-    return f"{alert.outlet or 'unknown outlet'}, {when}"
+def _when(at: datetime | None) -> str:
+    return f"{at.astimezone(UTC):%d %b %Y %H:%M} UTC" if at else "date unknown"
 
 
-def _text(alert: Alert) -> str:
-    facts = "\n".join(f"  - {fact}" for fact in alert.new_facts)
+def _source_line(source: Source) -> str:
+    return f"{clean(source.outlet) or 'unknown outlet'}, {_when(source.published_at)}"
+
+
+def _changes(update: Update) -> list[Change]:
+    """A change said twice (in the title and the text) is one change."""
+    seen: dict[tuple[str, str], Change] = {}
+    for c in update.changed:
+        seen.setdefault((clean(c.was), clean(c.now)), c)
+    return list(seen.values())
+
+
+def _why(update: Update) -> str:
+    parts = []
+    if update.new_facts:
+        n = len(update.new_facts)
+        parts.append(f"{n} {'sentence' if n == 1 else 'sentences'} the story did not have")
+    if update.changed:
+        n = len(_changes(update))
+        parts.append(f"{n} {'fact' if n == 1 else 'facts'} with a new value")
     return (
-        f'New in "{alert.story_name}":\n\n'
-        f"{alert.title}\n{_source_line(alert)}\n{alert.url or ''}\n\n"
-        f"What is new:\n{facts}\n\n"
-        f"Match score {alert.score:.2f}. You receive this because you follow "
-        f'"{alert.story_name}" with storywatch.\n'
+        f"it is the story (match score {update.score:.2f}) and brings "
+        f"{' and '.join(parts) or 'something new'}."
     )
 
 
-def _html(alert: Alert) -> str:
-    e = escape
-    facts = "".join(f"<li>{e(fact)}</li>" for fact in alert.new_facts)
-    link = f'<a href="{e(alert.url)}">{e(alert.title)}</a>' if alert.url else e(alert.title)
+def _footer(alert: Alert) -> str:
+    how = "one email per update" if alert.delivery == "immediate" else f"{alert.delivery} digest"
     return (
-        "<!DOCTYPE html><html><body>"
-        f"<p>New in <strong>{e(alert.story_name)}</strong>:</p>"
-        f"<h2>{link}</h2><p>{e(_source_line(alert))}</p>"
-        f"<h3>What is new</h3><ul>{facts}</ul>"
-        f"<p><small>Match score {alert.score:.2f}. You receive this because you follow "
-        f"&ldquo;{e(alert.story_name)}&rdquo; with storywatch.</small></p>"
-        "</body></html>"
+        f'You receive this because you follow "{clean(alert.story_name)}" with storywatch '
+        f"({how}). Alert {alert.id}."
     )
 
 
-def send(config: SmtpConfig, messages: Iterable[tuple[int, EmailMessage]]):
-    """Deliver messages over one SMTP session; yield (id, None) on success, (id, error) if not.
+def render_text(alert: Alert) -> str:
+    out = [f'New in "{clean(alert.story_name)}"']
+    if alert.story_description:
+        out.append(clean(alert.story_description))
+    for update in alert.updates:
+        src = update.source
+        out += ["", "-" * 70, clean(src.title) or "(untitled)", _source_line(src)]
+        if safe_url(src.url):
+            out.append(safe_url(src.url))
+        if update.new_facts:
+            out += ["", "What is new:"] + [f'  - "{clean(f)}"' for f in update.new_facts]
+        if update.changed:
+            out += ["", "What changed:"]
+            for c in _changes(update):
+                out += [f"  - {clean(c.was)} -> {clean(c.now)}", f'    "{clean(c.sentence)}"']
+        if update.also:
+            out += ["", "Also reported by:"]
+            for other in update.also:
+                line = f"  - {_source_line(other)}: {clean(other.title) or '(untitled)'}"
+                out += [line] + ([f"    {safe_url(other.url)}"] if safe_url(other.url) else [])
+        out += ["", f"Why this alert: {_why(update)}"]
+    out += ["", "-- ", _footer(alert), ""]
+    return "\n".join(out)
 
-    A connection failure is reported for every message, so each is retried later.
+
+STYLE = {
+    "body": "margin:0;padding:24px;background:#f4f5f7;font-family:Helvetica,Arial,sans-serif;"
+    "color:#1d2330;line-height:1.45",
+    "card": "max-width:640px;margin:0 auto 16px;background:#fff;border-radius:8px;"
+    "padding:20px 24px;border:1px solid #dde1e8",
+    "story": "margin:0 0 4px;font-size:13px;text-transform:uppercase;letter-spacing:.06em;"
+    "color:#5b6475",
+    "title": "margin:4px 0 6px;font-size:21px;line-height:1.25",
+    "link": "color:#1552b8;text-decoration:none",
+    "meta": "margin:0 0 14px;font-size:13px;color:#5b6475",
+    "h": "margin:16px 0 6px;font-size:15px",
+    "quote": "margin:6px 0;padding:4px 0 4px 12px;border-left:3px solid #2e7d32",
+    "was": "color:#9b1c1c;text-decoration:line-through",
+    "now": "color:#1b5e20;font-weight:bold",
+    "why": "margin:16px 0 0;font-size:12px;color:#5b6475",
+    "foot": "max-width:640px;margin:0 auto;font-size:12px;color:#5b6475",
+}
+
+
+def _h(text: str | None) -> str:
+    """Escaped, cleaned feed text, isolated so that right-to-left text cannot reorder ours."""
+    return f"<bdi>{escape(clean(text))}</bdi>"
+
+
+def _link(text: str | None, url: str | None) -> str:
+    href = safe_url(url)
+    label = _h(text) if clean(text) else "(untitled)"
+    if not href:
+        return label
+    return f'<a href="{escape(href)}" style="{STYLE["link"]}" rel="noopener noreferrer">{label}</a>'
+
+
+def render_html(alert: Alert) -> str:
+    s = STYLE
+    cards = []
+    for update in alert.updates:
+        src = update.source
+        parts = [
+            f'<p style="{s["story"]}">New in {_h(alert.story_name)}</p>',
+            f'<h1 style="{s["title"]}">{_link(src.title, src.url)}</h1>',
+            f'<p style="{s["meta"]}">{_h(_source_line(src))}</p>',
+        ]
+        if update.new_facts:
+            quotes = "".join(
+                f'<blockquote style="{s["quote"]}">{_h(f)}</blockquote>' for f in update.new_facts
+            )
+            parts.append(f'<h2 style="{s["h"]}">What is new</h2>{quotes}')
+        if update.changed:
+            items = "".join(
+                f'<li><span style="{s["was"]}">{_h(c.was)}</span> &rarr; '
+                f'<span style="{s["now"]}">{_h(c.now)}</span><br>'
+                f"<small>&ldquo;{_h(c.sentence)}&rdquo;</small></li>"
+                for c in _changes(update)
+            )
+            parts.append(f'<h2 style="{s["h"]}">What changed</h2><ul>{items}</ul>')
+        if update.also:
+            items = "".join(
+                f"<li>{_link(o.title, o.url)} &mdash; {_h(_source_line(o))}</li>"
+                for o in update.also
+            )
+            parts.append(f'<h2 style="{s["h"]}">Also reported by</h2><ul>{items}</ul>')
+        parts.append(f'<p style="{s["why"]}">Why this alert: {_h(_why(update))}</p>')
+        cards.append(f'<div style="{s["card"]}">{"".join(parts)}</div>')
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f"<title>{escape(subject(alert))}</title></head>"
+        f'<body style="{s["body"]}">{"".join(cards)}'
+        f'<p style="{s["foot"]}">{escape(_footer(alert))}</p></body></html>'
+    )
+
+
+# -- sending (the only SMTP caller) ----------------------------------------------------------
+
+
+def send(
+    config: SmtpConfig, messages: Iterable[tuple[int, EmailMessage]]
+) -> Iterator[tuple[int, SendResult]]:
+    """Deliver messages over one SMTP session, each to its own `To`; yield a result per message
+    as soon as the server has answered for it, so the caller can record it before the next.
+
+    A server that cannot be reached, or a session that breaks, leaves the remaining messages
+    with a temporary error: they are retried later.
     """
     pending = list(messages)
     if not pending:
@@ -104,30 +324,71 @@ def send(config: SmtpConfig, messages: Iterable[tuple[int, EmailMessage]]):
     try:
         smtp = _connect(config)
     except (OSError, smtplib.SMTPException) as exc:
+        error = f"cannot reach {config.host}:{config.port}: {_describe(exc)}"
         for ident, _ in pending:
-            yield ident, f"cannot reach {config.host}:{config.port}: {exc}"
+            yield ident, SendResult(error)
         return
+    broken: str | None = None
     with smtp:
         for ident, msg in pending:
-            try:
-                smtp.send_message(msg)
-            except (OSError, smtplib.SMTPException) as exc:
-                yield ident, f"{type(exc).__name__}: {exc}"
-            else:
-                yield ident, None
+            if broken:
+                yield ident, SendResult(f"not tried: {broken}")
+                continue
+            result = _send_one(smtp, config.sender, msg)
+            if result.error and not result.permanent and _session_lost(smtp):
+                broken = f"the session broke: {result.error}"
+            yield ident, result
+
+
+def _send_one(smtp: smtplib.SMTP, sender: str, msg: EmailMessage) -> SendResult:
+    recipient = str(msg["To"])
+    try:
+        refused = smtp.send_message(msg, from_addr=sender, to_addrs=[recipient])
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, reply = exc.recipients.get(recipient, (None, b""))
+        return _refusal(f"{recipient} refused", code, reply)
+    except smtplib.SMTPResponseException as exc:  # sender refused, data refused, ...
+        return _refusal(type(exc).__name__, exc.smtp_code, exc.smtp_error)
+    except (OSError, smtplib.SMTPException) as exc:
+        return SendResult(_describe(exc))
+    if recipient in refused:  # only when a message has several recipients; kept for safety
+        code, reply = refused[recipient]
+        return _refusal(f"{recipient} refused", code, reply)
+    return SendResult()
+
+
+def _refusal(what: str, code: int | None, reply: bytes | str) -> SendResult:
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+    return SendResult(f"{what}: {code} {clean(text)}", permanent=bool(code and code >= 500))
+
+
+def _session_lost(smtp: smtplib.SMTP) -> bool:
+    try:
+        return smtp.noop()[0] != 250
+    except (OSError, smtplib.SMTPException):
+        return True
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=config.ca_file)
     if config.security == "tls":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
             config.host, config.port, timeout=config.timeout, context=context
         )
     else:
         smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    try:
         if config.security == "starttls":
+            # raises if the server does not offer STARTTLS: never fall back to plain text
             smtp.starttls(context=context)
-    if config.username:
-        password = config.password.get_secret_value() if config.password else ""
-        smtp.login(config.username, password)
+        if config.username:
+            password = config.password.get_secret_value() if config.password else ""
+            smtp.login(config.username, password)
+    except BaseException:
+        smtp.close()
+        raise
     return smtp

@@ -206,6 +206,89 @@ def feed_remove(settings: Settings, url: str) -> None:
     click.echo(f"removed {url}")
 
 
+@main.group("alerts")
+def alerts_group() -> None:
+    """The alert outbox: what was sent, what waits, what was held back and why."""
+
+
+@alerts_group.command("list")
+@click.option(
+    "--status", type=click.Choice(["pending", "sent", "failed", "suppressed"]), help="Only these."
+)
+@click.option("--story", "slug", help="Only this story's alerts.")
+@click.option("--limit", default=50, show_default=True, help="Alerts to show, newest first.")
+@with_settings
+def alerts_list(settings: Settings, status: str | None, slug: str | None, limit: int) -> None:
+    """Every alert, newest first: status, recipient, story, and why it failed or was held."""
+    with open_store(settings.database, read_only=True) as store:
+        rows = store.rows("alert_outbox", {"status": status, "story": slug, "limit": limit})
+    for row in rows:
+        what = f"{row['updates']} updates" if row["updates"] > 1 else (row["title"] or "")
+        click.echo(
+            f"{row['id']:>5}  {row['status']:<10} {row['delivery']:<9} {row['story']}  "
+            f"{row['recipient']}  {what[:60]}"
+        )
+        if row["status"] == "sent":
+            click.echo(f"       sent {row['sent_at']:%Y-%m-%d %H:%M} {row['message_id']}")
+        elif row["status"] == "suppressed":
+            click.echo(f"       {row['suppressed_reason']}")
+        elif row["status"] == "failed":
+            click.echo(f"       {row['attempts']} attempts, the last: {row['last_error']}")
+        if row["status"] in ("pending", "failed") and row["next_attempt_at"]:
+            click.echo(f"       due {row['next_attempt_at']:%Y-%m-%d %H:%M}")
+    if not rows:
+        click.echo("no alerts")
+
+
+@alerts_group.command("preview")
+@click.argument("alert_id", type=int)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the HTML part to this file, to open in a browser.",
+)
+@with_settings
+def alerts_preview(settings: Settings, alert_id: int, html_file: Path | None) -> None:
+    """Print the email an alert makes (headers and text part), as it would be sent now."""
+    from .alerts import render
+    from .stages.alert import load_alert
+
+    with open_store(settings.database, read_only=True) as store:
+        try:
+            _, alert = load_alert(store, alert_id)
+        except KeyError as exc:
+            raise click.ClickException(str(exc.args[0])) from None
+    message = render(alert, settings.smtp.sender)
+    for key, value in message.items():
+        if key.lower() not in ("mime-version", "content-type"):
+            click.echo(f"{key}: {value}")
+    click.echo("\n" + message.get_body(("plain",)).get_content())
+    if html_file:
+        html_file.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
+        click.echo(f"HTML written to {html_file}", err=True)
+
+
+@alerts_group.command("resend")
+@click.argument("alert_id", type=int)
+@with_settings
+def alerts_resend(settings: Settings, alert_id: int) -> None:
+    """Send an alert now, whatever its state (sent, failed, held back)."""
+    from .stages.alert import requeue
+
+    try:
+        requeue(settings, alert_id)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from None
+    summary = stages.send_alerts(settings, only=[alert_id])
+    with open_store(settings.database, read_only=True) as store:
+        after = store.one("alert_by_id", {"id": alert_id})
+    if not summary.sent:
+        error = after["last_error"]
+        raise click.ClickException(f"alert {alert_id} not sent: {error}; it stays in the outbox")
+    click.echo(f"alert {alert_id} sent to {after['recipient']} as {after['message_id']}")
+
+
 @main.command()
 @click.option(
     "--since",

@@ -7,10 +7,13 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .alert_policy import AlertPolicy, Delivery, parse_duration
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -40,6 +43,19 @@ class MatchingOverrides(BaseModel):
     min_fact_words: int | None = None
 
 
+class _AlertsTable(BaseModel):
+    """`[alerts]`: when the story's recipients hear of its updates."""
+
+    model_config = ConfigDict(extra="forbid")
+    delivery: Delivery = "immediate"
+    cooldown: float = 0.0  # seconds; "15m", "2h", "1d" are read too
+
+    @field_validator("cooldown", mode="before")
+    @classmethod
+    def _duration(cls, value: str | float) -> float:
+        return parse_duration(value).total_seconds()
+
+
 class _StoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -48,6 +64,7 @@ class _StoryFile(BaseModel):
     alert_policy: Literal["updates", "none"] = "updates"
     language: str = "en"
     matching: MatchingOverrides = MatchingOverrides()
+    alerts: _AlertsTable = _AlertsTable()
     documents: list[_DocumentEntry] = []
 
 
@@ -68,6 +85,8 @@ class Story:
     documents: list[SeedDocument]
     language: str = "en"
     matching: dict = field(default_factory=dict)  # thresholds this story sets for itself
+    # not part of the definition hash: changing when mail goes out changes nothing stored
+    alerts: AlertPolicy = AlertPolicy()
 
     @property
     def definition_hash(self) -> str:
@@ -130,6 +149,9 @@ def load_story(folder: Path, default_recipients: list[str]) -> Story:
         documents=documents,
         language=spec.language,
         matching=spec.matching.model_dump(exclude_none=True),
+        alerts=AlertPolicy(
+            delivery=spec.alerts.delivery, cooldown=timedelta(seconds=spec.alerts.cooldown)
+        ),
     )
 
 

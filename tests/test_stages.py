@@ -49,6 +49,6 @@ def test_an_alert_waits_in_the_outbox_while_the_mail_server_is_down(make_setting
     assert stages.match(settings).alerts_queued == 1
     assert stages.send_alerts(settings).failed == 1
     with open_store(settings.database, read_only=True) as store:
-        (alert,) = store.rows("alert_outbox")
+        (alert,) = store.rows("alert_outbox", {"status": None, "story": None, "limit": None})
     assert alert["status"] == "failed" and "cannot reach 127.0.0.1:9" in alert["last_error"]
     assert mail.messages() == []

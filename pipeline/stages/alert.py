@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from .. import alerts
+from .. import alert_policy, alerts
 from ..config import Settings
-from ..store import open_store
-
-SEND_ATTEMPTS = 5
+from ..store import Store, open_store
 
 
 @dataclass
@@ -21,39 +20,98 @@ class SendSummary:
         return f"alert   {self.sent} sent, {self.failed} failed"
 
 
-def send_alerts(settings: Settings) -> SendSummary:
-    """Send every due alert of the outbox; a failure is recorded and retried with backoff."""
-    with open_store(settings.database) as store:
-        due = store.rows("alerts_due", {"max_attempts": SEND_ATTEMPTS})
-    messages = {row["id"]: (row, alerts.render(_alert(row), settings.smtp.sender)) for row in due}
-    results = list(alerts.send(settings.smtp, ((i, m) for i, (_, m) in messages.items())))
+def send_alerts(
+    settings: Settings, *, only: list[int] | None = None, now: datetime | None = None
+) -> SendSummary:
+    """Send every due alert of the outbox (or the alerts `only` names, due or not); a failure
+    is recorded and retried with backoff, a permanent refusal is recorded and not retried.
+
+    The database stays open while mail goes out, unlike other stages' network work: each
+    alert is marked the moment the server accepts it, so that a crash can cost at most one
+    duplicate (see `alerts.message_id`), never a batch of them.
+    """
+    now = now or datetime.now(UTC)
     summary = SendSummary()
     with open_store(settings.database) as store:
-        for ident, error in results:
-            if error is None:
+        ids = (
+            only if only is not None else [r["id"] for r in store.rows("alerts_due", {"now": now})]
+        )
+        loaded = {i: load_alert(store, i) for i in ids}
+        attempts = {i: row["attempts"] for i, (row, _) in loaded.items()}
+        messages = (
+            (i, alerts.render(alert, settings.smtp.sender)) for i, (_, alert) in loaded.items()
+        )
+        for ident, result in alerts.send(settings.smtp, messages):
+            if result.ok:
                 summary.sent += 1
                 store.execute("mark_alert_sent", {"id": ident})
-            else:
-                summary.failed += 1
-                attempts = messages[ident][0]["attempts"] + 1
-                store.execute(
-                    "mark_alert_failed",
-                    {"id": ident, "error": error, "retry_in_seconds": 60 * 2**attempts},
-                )
+                continue
+            summary.failed += 1
+            retry = now + alert_policy.retry_delay(attempts[ident] + 1)
+            store.execute(
+                "mark_alert_failed",
+                {
+                    "id": ident,
+                    "error": result.error,
+                    "next_attempt_at": retry,
+                    "gave_up": result.permanent,
+                },
+            )
     return summary
 
 
-def _alert(row: dict) -> alerts.Alert:
-    return alerts.Alert(
+def load_alert(store: Store, alert_id: int) -> tuple[dict, alerts.Alert]:
+    """An outbox row and the alert it makes, with its updates, their other outlets and the
+    story's thread. Raises KeyError for an unknown id."""
+    row = store.one("alert_by_id", {"id": alert_id})
+    if row is None:
+        raise KeyError(f"no alert {alert_id}")
+    sources: dict[int, list[alerts.Source]] = {}
+    for s in store.rows("alert_sources", {"alert_id": alert_id}):
+        sources.setdefault(s["update_match_id"], []).append(_source(s))
+    updates = [
+        alerts.Update(
+            source=_source(u),
+            new_facts=json.loads(u["new_facts"]),
+            changed=[
+                alerts.Change(str(c["was"]), str(c["now"]), str(c.get("sentence", "")))
+                for c in json.loads(u["changed_facts"] or "[]")
+            ],
+            also=sources.get(u["match_id"], []),
+            score=u["score"],
+        )
+        for u in store.rows("alert_updates", {"alert_id": alert_id})
+    ]
+    thread = store.rows(
+        "alert_thread", {"story_id": row["story_id"], "recipient": row["recipient"], "id": alert_id}
+    )
+    alert = alerts.Alert(
         id=row["id"],
         recipient=row["recipient"],
         message_id=row["message_id"],
         story_slug=row["story_slug"],
         story_name=row["story_name"],
-        title=row["title"] or "(untitled)",
-        url=row["url"],
-        outlet=row["outlet"],
-        published_at=row["published_at"],
-        new_facts=json.loads(row["new_facts"]),
-        score=row["score"],
+        story_description=row["story_description"] or "",
+        delivery=row["delivery"],
+        updates=updates,
+        thread=[t["message_id"] for t in thread],
     )
+    return row, alert
+
+
+def requeue(settings: Settings, alert_id: int) -> dict:
+    """Put an alert back in the outbox, due now, whatever its state. One already delivered
+    gets a new Message-ID: mail systems drop a second message under the same one."""
+    with open_store(settings.database) as store:
+        row = store.one("alert_by_id", {"id": alert_id})
+        if row is None:
+            raise KeyError(f"no alert {alert_id}")
+        message_id = row["message_id"]
+        if row["status"] == "sent":
+            message_id = alerts.message_id(f"{row['idempotency_key']}#resend{row['attempts']}")
+        store.execute("resend_alert", {"id": alert_id, "message_id": message_id})
+        return store.one("alert_by_id", {"id": alert_id})
+
+
+def _source(row: dict) -> alerts.Source:
+    return alerts.Source(row["outlet"], row["title"], row["url"], row["published_at"])

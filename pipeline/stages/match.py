@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from .. import alerts
 from ..config import Settings
 from ..matching import MATCHER_VERSION, StoryMemory, Thresholds, classify, features
 from ..matching.features import with_title
 from ..store import Store, open_store
 from ..stories import Story
+from .outbox import enqueue_update, record_corroboration
 from .sync import sync_stories
 
 
@@ -25,9 +26,11 @@ class MatchSummary:
         return f"match   {counts}; {self.alerts_queued} alerts queued"
 
 
-def match(settings: Settings) -> MatchSummary:
+def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
     """Judge every new article against every story, oldest first so each story learns in
-    order; an update queues its alerts in the same transaction."""
+    order; an update queues its alerts in the same transaction. `now` places the alerts in
+    their digest window and cooldown (default: the clock)."""
+    now = now or datetime.now(UTC)
     verdicts: Counter[str] = Counter()
     summary = MatchSummary()
     with open_store(settings.database) as store:
@@ -46,11 +49,12 @@ def match(settings: Settings) -> MatchSummary:
             f = features(with_title(article["title"], article["text"]), article["language"] or "en")
             for story_id in story_ids:
                 story, memory = stories[story_id], memories[story_id]
-                decision = classify(f, memory, thresholds(settings, story))
+                th = thresholds(settings, story)
+                decision = classify(f, memory, th)
                 verdicts[decision.verdict] += 1
                 with store.transaction():
                     summary.alerts_queued += _record_match(
-                        store, story_id, story, article, decision
+                        store, story_id, story, article, decision, th, now
                     )
                 if decision.verdict == "update":
                     memory.learn(article["id"], f)
@@ -75,7 +79,15 @@ def thresholds(settings: Settings, story: Story) -> Thresholds:
     return Thresholds(**values)
 
 
-def _record_match(store: Store, story_id: int, story: Story, article: dict, decision) -> int:
+def _record_match(
+    store: Store,
+    story_id: int,
+    story: Story,
+    article: dict,
+    decision,
+    th: Thresholds,
+    now: datetime,
+) -> int:
     match_id = store.scalar(
         "insert_match",
         {
@@ -90,6 +102,10 @@ def _record_match(store: Store, story_id: int, story: Story, article: dict, deci
             "matcher_version": MATCHER_VERSION,
         },
     )
+    record_corroboration(
+        store, story_id=story_id, match_id=match_id, decision=decision,
+        sentence_known=th.sentence_known,
+    )  # fmt: skip
     if decision.verdict != "update":
         return 0
     store.execute(
@@ -97,22 +113,13 @@ def _record_match(store: Store, story_id: int, story: Story, article: dict, deci
     )
     if story.alert_policy != "updates":
         return 0
-    # recorded, not sent: the outbox shows why nobody heard of it
-    suppressed = (
-        "baseline: in the feed's backlog at its first poll" if article["baseline"] else None
+    return enqueue_update(
+        store,
+        story_id=story_id,
+        story=story,
+        article=article,
+        match_id=match_id,
+        new_facts=decision.new_facts,
+        changed_facts=decision.changed_facts,
+        now=now,
     )
-    for recipient in story.recipients:
-        key = alerts.idempotency_key(story.slug, article["id"], recipient)
-        store.execute(
-            "insert_alert",
-            {
-                "idempotency_key": key,
-                "story_id": story_id,
-                "match_id": match_id,
-                "recipient": recipient,
-                "message_id": alerts.message_id(key),
-                "status": "suppressed" if suppressed else "pending",
-                "suppressed_reason": suppressed,
-            },
-        )
-    return 0 if suppressed else len(story.recipients)

@@ -1,5 +1,6 @@
+-- A digest's updates share one row (one key per window): the second insert does nothing.
 INSERT INTO alerts (idempotency_key, story_id, match_id, recipient, message_id, status,
-                    suppressed_reason)
+                    suppressed_reason, delivery, next_attempt_at)
 VALUES ($idempotency_key, $story_id, $match_id, $recipient, $message_id, $status,
-        $suppressed_reason)
+        $suppressed_reason, $delivery, $next_attempt_at)
 ON CONFLICT (idempotency_key) DO NOTHING;

@@ -1,0 +1,99 @@
+"""The alert outbox, written by the match stage in the match's own transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from .. import alert_policy, alerts
+from ..store import Store
+from ..stories import Story
+
+
+def enqueue_update(
+    store: Store,
+    *,
+    story_id: int,
+    story: Story,
+    article: dict,
+    match_id: int,
+    new_facts: list[str],
+    changed_facts: list[dict],
+    now: datetime,
+) -> int:
+    """An update's alert for each recipient: pending, part of a digest, or suppressed with
+    the reason. Returns how many recipients will hear of it."""
+    facts = alert_policy.fact_keys(new_facts, changed_facts)
+    queued = 0
+    for recipient in story.recipients:
+        outcome = alert_policy.decide(
+            story_slug=story.slug,
+            article_id=article["id"],
+            recipient=recipient,
+            policy=story.alerts,
+            baseline=bool(article["baseline"]),
+            facts=facts,
+            history=_history(store, story_id, recipient),
+            now=now,
+        )
+        store.execute(
+            "insert_alert",
+            {
+                "idempotency_key": outcome.key,
+                "story_id": story_id,
+                "match_id": match_id,
+                "recipient": recipient,
+                "message_id": alerts.message_id(outcome.key),
+                "status": outcome.status,
+                "suppressed_reason": outcome.reason,
+                "delivery": outcome.delivery,
+                "next_attempt_at": outcome.due_at,
+            },
+        )
+        alert_id = store.scalar("alert_id_by_key", {"idempotency_key": outcome.key})
+        store.execute("link_alert_match", {"alert_id": alert_id, "match_id": match_id})
+        queued += outcome.status == "pending"
+    return queued
+
+
+def record_corroboration(
+    store: Store, *, story_id: int, match_id: int, decision, sentence_known: float
+) -> int:
+    """A rehash or a copy of a known update: recorded as another outlet carrying it."""
+    if decision.verdict not in ("rehash", "duplicate"):
+        return 0
+    known = [
+        alert_policy.KnownUpdate(
+            match_id=row["match_id"],
+            article_ids=frozenset(row["article_ids"]),
+            sentences=frozenset(
+                json.loads(row["new_facts"])
+                + [c["sentence"] for c in json.loads(row["changed_facts"] or "[]")]
+            ),
+        )
+        for row in store.rows("story_updates", {"story_id": story_id})
+    ]
+    found = alert_policy.corroborated(
+        verdict=decision.verdict,
+        duplicate_of=decision.duplicate_of,
+        reasons=decision.reasons,
+        updates=known,
+        sentence_known=sentence_known,
+    )
+    for update_match_id in found:
+        store.execute(
+            "insert_corroboration", {"update_match_id": update_match_id, "match_id": match_id}
+        )
+    return len(found)
+
+
+def _history(store: Store, story_id: int, recipient: str) -> alert_policy.History:
+    rows = store.rows("alert_history", {"story_id": story_id, "recipient": recipient})
+    if not rows:
+        return alert_policy.History()
+    facts: set[str] = set()
+    for row in rows:
+        facts |= alert_policy.fact_keys(
+            json.loads(row["new_facts"]), json.loads(row["changed_facts"] or "[]")
+        )
+    return alert_policy.History(frozenset(facts), rows[0]["last_alert_at"])

@@ -1,0 +1,1 @@
+SELECT id FROM alerts WHERE idempotency_key = $idempotency_key;
