@@ -94,6 +94,7 @@ class MatchingConfig(_Section):
     sentence_known: float = Field(0.55, ge=0, le=1, description="a known sentence covers this")
     new_rare_words: int = Field(3, ge=1, description="new rare words that make a sentence news")
     min_fact_words: int = Field(5, ge=1, description="shorter sentences are never facts")
+    lead_sentences: int = Field(4, ge=1, description="headline and first sentences: the news")
 
 
 class Settings(BaseSettings):

@@ -41,6 +41,7 @@ class MatchingOverrides(BaseModel):
     sentence_known: float | None = None
     new_rare_words: int | None = None
     min_fact_words: int | None = None
+    lead_sentences: int | None = None
 
 
 class _AlertsTable(BaseModel):
