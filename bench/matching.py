@@ -153,7 +153,23 @@ def speed() -> dict:
             seen = MinHash(NUM_PERM, seed=7, hashvalues=signature, scheme=SCHEME)
             memory.remember_copy_signature(i + 1, seen, {("seen", str(i), "a", "b", "c")})
         costs[stored] = _per_article(memory, stream)
-    return {"articles_per_second": per_second, "cost": costs}
+    return {"articles_per_second": per_second, "cost": costs, "loading": _loading(stream)}
+
+
+def _loading(stream: list[str]) -> dict[str, float]:
+    """Seconds per seen article to rebuild a story's memory: from its text, or from the
+    fingerprint stored in DuckDB (what the match stage does)."""
+    from pipeline.matching.features import pack_copy, unpack_copy
+
+    started = time.perf_counter()
+    made = [features(text) for text in stream]
+    from_text = (time.perf_counter() - started) / len(stream)
+    packed = [pack_copy(f) for f in made]
+    memory = StoryMemory([(0, stream[0])])
+    started = time.perf_counter()
+    for i, (signature, runs) in enumerate(packed):
+        memory.remember_copy_signature(i + 1, *unpack_copy(signature, runs))
+    return {"text": from_text, "fingerprint": (time.perf_counter() - started) / len(packed)}
 
 
 def _per_article(memory: StoryMemory, stream: list[str], repeats: int = 3) -> float:
@@ -195,6 +211,11 @@ def main() -> None:
     print(
         f"  per article with 1,000 seen: {small * 1000:.2f} ms, with 100,000: "
         f"{large * 1000:.2f} ms ({large / small:.2f}x)"
+    )
+    load = sp["loading"]
+    print(
+        f"  a story's memory, per seen article: {load['fingerprint'] * 1e6:.0f} µs from its "
+        f"stored fingerprint, {load['text'] * 1e6:.0f} µs from its text"
     )
 
 

@@ -1,6 +1,9 @@
 """Stages against the loopback site and mail server: re-runs, and failures that lose nothing."""
 
 from pipeline import stages
+from pipeline.matching.features import SIGNATURE_SCHEME
+from pipeline.stages.match import memory_of
+from pipeline.stages.sync import sync_stories
 from pipeline.store import open_store
 
 
@@ -52,3 +55,26 @@ def test_an_alert_waits_in_the_outbox_while_the_mail_server_is_down(make_setting
         (alert,) = store.rows("alert_outbox", {"status": None, "story": None, "limit": None})
     assert alert["status"] == "failed" and "cannot reach 127.0.0.1:9" in alert["last_error"]
     assert mail.messages() == []
+
+
+def test_copies_are_remembered_by_stored_fingerprints_made_again_when_the_scheme_changes(
+    make_settings,
+):
+    settings = make_settings()
+    stages.poll(settings), stages.fetch_articles(settings), stages.match(settings)
+    copies_sql = "SELECT article_id FROM matches WHERE verdict IN ('duplicate', 'rehash')"
+    prints_sql = "SELECT article_id, scheme FROM article_fingerprints ORDER BY 1"
+    with open_store(settings.database) as store:
+        copies = {r["article_id"] for r in store.rows_sql(copies_sql)}
+        assert len(copies) == 5  # the seeds as the demo site serves them
+        stored = store.rows_sql(prints_sql)
+        assert {r["article_id"] for r in stored} == copies
+        assert {r["scheme"] for r in stored} == {SIGNATURE_SCHEME}
+
+        ((story_id, story),) = sync_stories(store, settings)
+        from_prints = memory_of(store, story_id, story)
+        store.con.execute("UPDATE article_fingerprints SET scheme = 'an older scheme'")
+        remade = memory_of(store, story_id, story)
+        assert store.rows_sql(prints_sql) == stored
+    assert from_prints.copies.keys() == remade.copies.keys() >= copies
+    assert all(from_prints.copies[i] == remade.copies[i] for i in copies)

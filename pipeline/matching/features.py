@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from datasketch import MinHash
 
 from .text import NUMBER, STOPWORDS, content_words, fold, sentences, shingles, weight, words
 
 NUM_PERM = 64
+MINHASH_SEED = 7
+# How copies are fingerprinted; stored fingerprints made another way are made again
+SIGNATURE_SCHEME = "blake2b64-5words-affine32x64"
 # A capitalised word or an acronym; what is very common even capitalised (The, But, Tuesday)
 # is no name.
 NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)*|[A-Z]{2,}[a-z]?)\b")
@@ -40,7 +45,7 @@ class Features:
     weights: dict[str, float]  # folded term -> how telling it is
     entities: dict[str, float]  # folded name (or acronym of a name) -> weight
     numbers: frozenset[str]
-    shingles: set = field(repr=False)
+    shingles: frozenset[int] = field(repr=False)  # 64-bit hashes of the 5-word runs
     minhash: MinHash = field(repr=False)
     sentences: list[Sentence] = field(repr=False)
     vector: dict[str, float] = field(repr=False)
@@ -57,9 +62,9 @@ def features(text: str, language: str = "en") -> Features:
         weights[key] = max(weights.get(key, 0.0), weight(word, language))
     names = entities(text, language)
     vector = {t: (1 + math.log(c)) * weights[t] for t, c in counts.items()}
-    own = shingles(text)
-    minhash = MinHash(num_perm=NUM_PERM, seed=7)
-    minhash.update_batch([" ".join(s).encode() for s in own])
+    own = frozenset(_hash64(" ".join(s)) for s in shingles(text))
+    minhash = _minhash()
+    minhash.update_batch(own)
     return Features(
         text=text,
         language=language,
@@ -73,6 +78,33 @@ def features(text: str, language: str = "en") -> Features:
         vector=vector,
         norm=math.sqrt(sum(v * v for v in vector.values())),
     )
+
+
+def _hash64(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
+
+
+def _minhash(hashvalues=None) -> MinHash:
+    # the runs are already hashed: MinHash takes their low 32 bits instead of hashing again
+    return MinHash(
+        NUM_PERM, seed=MINHASH_SEED, hashfunc=_low32, hashvalues=hashvalues, scheme="affine32"
+    )
+
+
+def _low32(value: int) -> int:
+    return value & 0xFFFFFFFF
+
+
+def pack_copy(f: Features) -> tuple[bytes, bytes]:
+    """The article's fingerprint as stored: its MinHash signature and its runs' hashes."""
+    runs = np.fromiter(sorted(f.shingles), dtype=np.uint64, count=len(f.shingles))
+    return f.minhash.hashvalues.astype(np.uint32).tobytes(), runs.tobytes()
+
+
+def unpack_copy(signature: bytes, runs: bytes) -> tuple[MinHash, frozenset[int]]:
+    """A stored fingerprint, as `StoryMemory.remember_copy_signature` takes it."""
+    minhash = _minhash(np.frombuffer(signature, dtype=np.uint32))
+    return minhash, frozenset(np.frombuffer(runs, dtype=np.uint64).tolist())
 
 
 def with_title(title: str | None, text: str) -> str:

@@ -98,7 +98,7 @@ class StoryMemory:
         """A text the story has seen (a rehash, a duplicate): a later copy of it is a copy."""
         self.remember_copy_signature(ident, f.minhash, f.shingles)
 
-    def remember_copy_signature(self, ident: int, minhash, shingles: set) -> None:
+    def remember_copy_signature(self, ident: int, minhash, shingles: frozenset[int]) -> None:
         if ident not in self.copies:
             self.copies[ident] = shingles
             self.lsh.insert(str(ident), minhash)

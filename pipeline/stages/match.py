@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from ..config import Settings
 from ..matching import MATCHER_VERSION, StoryMemory, Thresholds, classify, features
-from ..matching.features import with_title
+from ..matching.features import SIGNATURE_SCHEME, Features, pack_copy, unpack_copy, with_title
 from ..store import Store, open_store
 from ..stories import Story
 from .outbox import enqueue_update, record_corroboration
@@ -35,11 +35,12 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
     summary = MatchSummary()
     with open_store(settings.database) as store:
         stories = {story_id: story for story_id, story in sync_stories(store, settings)}
-        memories = {sid: memory_of(store, sid, story) for sid, story in stories.items()}
         pending: dict[int, tuple[dict, list[int]]] = {}
         for story_id in stories:
             for article in store.rows("articles_to_match", {"story_id": story_id}):
                 pending.setdefault(article["id"], (article, []))[1].append(story_id)
+        waiting = {sid for _, story_ids in pending.values() for sid in story_ids}
+        memories = {sid: memory_of(store, sid, stories[sid]) for sid in waiting}
         order = sorted(
             pending.values(),
             key=lambda p: (p[0]["published_at"] is None, p[0]["published_at"], p[0]["id"]),
@@ -60,17 +61,34 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
                     memory.learn(article["id"], f)
                 elif decision.verdict in ("rehash", "duplicate"):
                     memory.remember_copy(article["id"], f)
+                    _save_fingerprint(store, article["id"], f)
     summary.verdicts = dict(verdicts)
     return summary
 
 
 def memory_of(store: Store, story_id: int, story: Story) -> StoryMemory:
-    """The story's memory: what it knows, and the copies it has seen."""
+    """The story's memory: what it knows, and the copies it has seen, by their stored
+    fingerprints (made and stored here for copies that have none yet)."""
     known = store.rows("story_memory", {"story_id": story_id})
-    memory = StoryMemory([(r["id"], r["text"]) for r in known], story.language)
-    for row in store.rows("story_copies", {"story_id": story_id}):
-        memory.remember_copy(row["id"], features(row["text"], story.language))
+    memory = StoryMemory(
+        [(r["id"], with_title(r["title"], r["text"])) for r in known], story.language
+    )
+    for row in store.rows("story_copies", {"story_id": story_id, "scheme": SIGNATURE_SCHEME}):
+        if row["minhash"] is None:
+            f = features(with_title(row["title"], row["text"]), story.language)
+            memory.remember_copy(row["id"], f)
+            _save_fingerprint(store, row["id"], f)
+        else:
+            memory.remember_copy_signature(row["id"], *unpack_copy(row["minhash"], row["runs"]))
     return memory
+
+
+def _save_fingerprint(store: Store, article_id: int, f: Features) -> None:
+    minhash, runs = pack_copy(f)
+    store.execute(
+        "save_fingerprint",
+        {"article_id": article_id, "scheme": SIGNATURE_SCHEME, "minhash": minhash, "runs": runs},
+    )
 
 
 def thresholds(settings: Settings, story: Story) -> Thresholds:

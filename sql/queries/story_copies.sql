@@ -1,5 +1,10 @@
 -- What the story has seen besides what it knows: a later copy of any of these is a duplicate.
-SELECT a.id, a.text
-FROM matches m JOIN articles a ON a.id = m.article_id
+-- The text comes only where no fingerprint of the current scheme is stored.
+SELECT a.id, fp.minhash, fp.runs,
+       CASE WHEN fp.article_id IS NULL THEN a.title END AS title,
+       CASE WHEN fp.article_id IS NULL THEN a.text END AS text
+FROM matches m
+JOIN articles a ON a.id = m.article_id
+LEFT JOIN article_fingerprints fp ON fp.article_id = a.id AND fp.scheme = $scheme
 WHERE m.story_id = $story_id AND m.verdict IN ('duplicate', 'rehash') AND a.text IS NOT NULL
 ORDER BY a.id;
