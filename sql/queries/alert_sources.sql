@@ -1,13 +1,8 @@
 -- The other outlets that carried an alert's updates (rehashes and copies of them).
-SELECT co.update_match_id,
-       coalesce(a.title, e.title) AS title, coalesce(a.url, e.url) AS url,
-       coalesce(a.site_name, f.name, f.url) AS outlet,
-       coalesce(a.published_at, e.published_at) AS published_at
+SELECT co.update_match_id, src.title, src.url, src.outlet, src.published_at
 FROM alert_matches am
 JOIN corroborations co ON co.update_match_id = am.match_id
 JOIN matches m ON m.id = co.match_id
-JOIN articles a ON a.id = m.article_id
-LEFT JOIN entries e ON e.id = a.entry_id
-LEFT JOIN feeds f ON f.id = e.feed_id
+JOIN article_sources src ON src.article_id = m.article_id
 WHERE am.alert_id = $alert_id
-ORDER BY coalesce(a.published_at, e.published_at, a.fetched_at), m.id;
+ORDER BY src.seen_at, m.id;
