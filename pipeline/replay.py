@@ -58,13 +58,16 @@ def item_text(item: dict) -> str:
     """An item's text to judge: its title, then its text (or the article of its html)."""
     if not isinstance(item.get("id"), str | int):
         raise ValueError('every item needs an "id" (a string or a number)')
+    title = item.get("title")
     if item.get("text") is not None:
         body = str(item["text"])
     elif item.get("html") is not None:
-        body = clean(extract(item["html"], url=item.get("url")).text).text
+        page = extract(item["html"], url=item.get("url"))
+        # extraction keeps the headline apart from the text: without it the lead is short
+        body, title = clean(page.text).text, title or page.title
     else:
         raise ValueError('an item needs "text" or "html"')
-    return with_title(item.get("title"), body)
+    return with_title(title, body)
 
 
 def replay(settings: Settings, story: Story, lines: Iterable[str], frozen: bool) -> Iterator[str]:

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.matching import StoryMemory, classify, features
 from pipeline.paths import SEEDS_DIR
+from pipeline.replay import item_text
 from pipeline.stories import load_story
 from tests.conftest import write_config
 
@@ -146,3 +147,13 @@ def test_classify_replays_jsonl_in_order_learning_unless_frozen(tmp_path):
     frozen = CliRunner().invoke(main, [*args, "--frozen"], input=lines)
     verdicts = [json.loads(line)["verdict"] for line in frozen.output.splitlines()[:3]]
     assert verdicts == ["update", "update", "update"]  # the story as defined, every time
+
+
+def test_an_html_item_without_a_title_is_judged_with_its_page_headline():
+    headline = "Putin sets 2027 for the launch of the first module of Russia's station"
+    body = "<p>" + " ".join([SECOND_OUTLET] * 3) + "</p>"
+    html = (
+        f"<html><head><title>{headline}</title></head><body><article>{body}</article></body></html>"
+    )
+    assert item_text({"id": 1, "html": html}).startswith(headline)
+    assert classify(item_text({"id": 1, "html": html}), memory()).new_facts[0] == headline
