@@ -18,7 +18,7 @@ from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, CronTriggerTim
 
 from pipeline.config import AirflowConfig, Settings
 
-from .tasks import CONFIG, on_failure
+from .tasks import config_path, on_failure
 from .triggers import NewEntriesTrigger
 
 POOL = "storywatch_duckdb"  # one slot: DuckDB takes a single writer
@@ -44,13 +44,13 @@ def load() -> Settings:
     the key); no database, no network."""
     from pipeline.config import load_settings
 
-    return load_settings(CONFIG)
+    return load_settings(config_path())
 
 
 def feeds_changed(settings: Settings) -> Asset:
     """The asset the watcher updates when the config's feeds have news."""
     trigger = NewEntriesTrigger(
-        config=CONFIG,
+        config=config_path(),
         feeds=[f.url for f in settings.feeds],
         interval=settings.airflow.watch_interval,
     )

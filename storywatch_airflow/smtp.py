@@ -23,9 +23,9 @@ def with_airflow_smtp(settings: Settings) -> Settings:
     except AirflowNotFoundException:
         return settings  # no connection: storywatch.toml's [smtp] as it is
     extra = conn.extra_dejson
-    if not extra.get("disable_ssl", False):
+    if not _flag(extra.get("disable_ssl")):
         security = "tls"
-    elif not extra.get("disable_tls", False):
+    elif not _flag(extra.get("disable_tls")):
         security = "starttls"
     else:
         security = "none"
@@ -41,3 +41,8 @@ def with_airflow_smtp(settings: Settings) -> Settings:
     if extra.get("timeout"):
         update["timeout"] = float(extra["timeout"])
     return settings.model_copy(update={"smtp": settings.smtp.model_copy(update=update)})
+
+
+def _flag(value) -> bool:
+    # extras typed in a form or a connection URI arrive as strings
+    return value is True or str(value).lower() in ("true", "1", "yes")

@@ -12,9 +12,11 @@ from pathlib import Path
 from airflow.sdk import get_current_context
 from airflow.sdk.exceptions import AirflowSkipException
 
-CONFIG = os.environ.get(
-    "STORYWATCH_CONFIG", str(Path(__file__).resolve().parent.parent / "storywatch.toml")
-)
+
+def config_path() -> str:
+    """$STORYWATCH_CONFIG, else the checkout's storywatch.toml (read at each call, not cached)."""
+    default = Path(__file__).resolve().parent.parent / "storywatch.toml"
+    return os.environ.get("STORYWATCH_CONFIG", str(default))
 
 
 def settings():
@@ -23,7 +25,7 @@ def settings():
 
     from .smtp import with_airflow_smtp
 
-    return with_airflow_smtp(load_settings(CONFIG))
+    return with_airflow_smtp(load_settings(config_path()))
 
 
 def run_stage(stage: str, produces: list[str]) -> dict:
