@@ -63,21 +63,25 @@ def prepare(env: Mapping[str, str]) -> None:
 class Standalone:
     """`with Standalone(env, log) as airflow:` runs `airflow standalone` until the block ends."""
 
-    def __init__(self, env: Mapping[str, str], log: Path):
-        self.env, self.log = dict(env), log
+    def __init__(self, env: Mapping[str, str], log: Path | None = None):
+        self.env, self.log = dict(env), log  # no log: its output goes to ours
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Standalone:
         prepare(self.env)
-        with self.log.open("wb") as out:
+        out = self.log.open("wb") if self.log else None
+        try:
             # its own process group: stopping it stops the components it started
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "airflow", "standalone"],
                 env=self.env,
                 stdout=out,
-                stderr=subprocess.STDOUT,
+                stderr=subprocess.STDOUT if out else None,
                 start_new_session=True,
             )
+        finally:
+            if out:
+                out.close()
         return self
 
     def wait_ready(self, timeout: float) -> None:
@@ -86,11 +90,11 @@ class Standalone:
             if self.process.poll() is not None:
                 raise RuntimeError(f"airflow standalone exited:\n{self.tail()}")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"airflow standalone not ready in {timeout:.0f}s:\n{self.tail()}")
+                raise TimeoutError(f"not ready in {timeout:.0f}s:\n{self.tail()}")
             time.sleep(1)
 
     def tail(self, chars: int = 4000) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        text = self.log.read_text(errors="replace") if self.log and self.log.exists() else ""
         return text[-chars:]
 
     def __exit__(self, *exc) -> None:
@@ -101,3 +105,47 @@ class Standalone:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+def main() -> None:
+    """`python -m storywatch_airflow.standalone --home H --config C [--demo-every S]`: what
+    `make airflow` runs. With --demo-every, the demo site and mail sink run alongside
+    (`storywatch demo --serve`) and C is the config they write. Ctrl-C stops everything."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--home", type=Path, required=True, help="AIRFLOW_HOME")
+    parser.add_argument("--port", type=int, default=8080, help="the UI's and API's port")
+    parser.add_argument("--config", type=Path, required=True, help="the storywatch.toml")
+    parser.add_argument("--demo-every", type=float, help="serve the demo: seconds per article")
+    args = parser.parse_args()
+    config = args.config.resolve()
+    # SIGTERM (from a terminal closing, or kill) stops everything as Ctrl-C does
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    demo = None
+    try:
+        if args.demo_every:
+            config.unlink(missing_ok=True)
+            storywatch = str(Path(sys.executable).parent / "storywatch")
+            demo = subprocess.Popen(
+                [storywatch, "demo", "--serve", "--every", str(args.demo_every),
+                 "--write-config", str(config)],
+                start_new_session=True,
+            )  # fmt: skip
+            while not config.exists():
+                if demo.poll() is not None:
+                    raise SystemExit("the demo site did not start")
+                time.sleep(0.2)
+        env = environment(args.home.resolve(), args.port, config)
+        with Standalone(env) as airflow:
+            airflow.process.wait()
+    except KeyboardInterrupt:
+        print("\nstopping", flush=True)
+    finally:
+        if demo and demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGTERM)
+            demo.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -18,6 +18,7 @@ from pipeline.demo import FOLLOW_UP, demo_pages
 from pipeline.demo.mailsink import MailSink
 from pipeline.demo.site import DemoSite
 from pipeline.paths import SEEDS_DIR
+from pipeline.store import open_store
 from tests.conftest import LOOPBACK_HTTP, write_config
 
 pytest.importorskip("airflow", reason="Airflow is the `airflow` extra")
@@ -81,6 +82,13 @@ def publish_and_wait_for_the_email(site, mail, airflow: Standalone, timeout: flo
     return latency
 
 
+def assert_pages_were_extracted(config: Path) -> None:
+    """Extraction's worker processes work inside Airflow's tasks (no fallback to summaries)."""
+    with open_store(load_settings(config).database, read_only=True) as store:
+        statuses = store.rows_sql("SELECT DISTINCT status FROM articles WHERE entry_id IS NOT NULL")
+    assert statuses == [{"status": "extracted"}]
+
+
 def wait_for_watcher(site, feeds: int, looks: int, timeout: float, airflow: Standalone) -> None:
     """Until the watcher has read every feed `looks` times: its first look is behind it."""
     deadline = time.monotonic() + timeout
@@ -98,6 +106,7 @@ def test_cron_mode_on_sqlite_emails_the_follow_up(newsroom):
         airflow.wait_ready(timeout=180)
         published_at = time.time()
         latency = publish_and_wait_for_the_email(site, mail, airflow, timeout=240)
+    assert_pages_were_extracted(config)
     # the wait for the next minute is the schedule's; what follows the tick is the pipeline's
     after_tick = latency - (math.ceil(published_at / 60) * 60 - published_at)
     print(
@@ -129,6 +138,7 @@ def test_event_mode_on_postgres_emails_the_follow_up_within_a_minute(newsroom):
             airflow.wait_ready(timeout=180)
             wait_for_watcher(site, len(site.sections), looks=2, timeout=120, airflow=airflow)
             latency = publish_and_wait_for_the_email(site, mail, airflow, timeout=120)
+        assert_pages_were_extracted(config)
         print(f"\nevent mode (watcher every 2s), PostgreSQL: published -> email in {latency:.1f}s")
         assert latency < 60
     finally:

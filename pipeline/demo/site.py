@@ -16,11 +16,11 @@ class DemoSite:
     `publish(slug)` puts one more page in its feed while the server runs, as a newsroom would.
     """
 
-    def __init__(self, pages: list[Page], published: set[str] | None = None):
+    def __init__(self, pages: list[Page], published: set[str] | None = None, port: int = 0):
         self.pages = {p.slug: p for p in pages}
         self.published = set(self.pages if published is None else published)
         self.requests: list[str] = []  # the paths asked for, in order: who looked, and when
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
