@@ -18,15 +18,13 @@ lint: $(VENV)/.installed-all
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Airflow standalone on this checkout's DAG folder; its UI is on http://localhost:8080
+# Airflow standalone (UI on http://localhost:8080) running this checkout's DAGs, unpaused, on
+# the demo site, which publishes one more article every DEMO_EVERY seconds; the alert emails
+# land in var/mail/. Ctrl-C stops all of it.
+DEMO_EVERY ?= 180
 airflow: $(VENV)/.installed-all
-	# standalone starts its components as `airflow ...`, so the venv must come first on PATH
-	PATH=$(CURDIR)/$(BIN):$$PATH AIRFLOW_HOME=$(CURDIR)/var/airflow \
-	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags AIRFLOW__CORE__LOAD_EXAMPLES=False \
-	STORYWATCH_CONFIG=$(CURDIR)/storywatch.toml \
-	sh -c 'airflow db migrate >/dev/null && \
-	       airflow pools set storywatch_duckdb 1 "DuckDB writers" >/dev/null && \
-	       exec airflow standalone'
+	$(BIN)/python -m storywatch_airflow.standalone --home var/airflow --port 8080 \
+		--config var/airflow-demo.toml --demo-every $(DEMO_EVERY)
 
 # Re-resolve every dependency (after editing pyproject.toml) into constraints.txt
 lock: $(BIN)/python

@@ -1,70 +1,78 @@
 """
-### storywatch
+### storywatch: poll, fetch, match, alert
 
-Follows the stories in the stories folder through the feeds of `storywatch.toml`:
-**poll** the feeds, **fetch** and extract new articles, **match** them against every story,
-and email an **alert** for each update. Each task runs one stage of the `pipeline` package,
-the same function `storywatch run` calls, so a task can be cleared and re-run at any time:
-every stage takes its pending work from DuckDB and does nothing twice.
+Follows the stories in the stories folder through the feeds of `storywatch.toml`. Each stage of
+the pipeline is a DAG of one task that calls the same function as `storywatch run --stage ...`,
+and the stages are linked by **assets**:
 
-The tasks write to one DuckDB file, which takes a single writer: they share the one-slot pool
-`storywatch_duckdb` (create it with `airflow pools set storywatch_duckdb 1 "DuckDB writers"`).
-The config file is `$STORYWATCH_CONFIG`, else `storywatch.toml` next to this folder; the schedule
-is `$STORYWATCH_SCHEDULE`, else every 15 minutes.
+| DAG | runs | emits, when it produced something |
+|---|---|---|
+| `storywatch_poll` | on `[airflow] schedule`, or when the watcher sees news | `..._new_entries` |
+| `storywatch_fetch` | on `storywatch_new_entries`, and on `[airflow] sweep` | `..._new_articles` |
+| `storywatch_match` | on `storywatch_new_articles`, and on the sweep | `..._alerts_queued` |
+| `storywatch_alert` | on `storywatch_alerts_queued`, and on the sweep | – |
+
+A stage that found nothing to do ends **skipped** and emits no asset event, so the next stage
+does not start; that is how downstream work runs only when upstream produced something. The
+sweep (hourly by default) picks up what a failure left behind: pages to fetch again, alerts
+whose SMTP delivery is retried with backoff.
+
+**Modes** (`[airflow] mode` in `storywatch.toml`, or `STORYWATCH_AIRFLOW__MODE`): `cron` polls
+on the schedule; `events` adds a watcher in the triggerer that looks at the config's feeds every
+`watch_interval` seconds (conditional GET, nothing written) and starts the poll when one has new
+entries, for the feeds it names. The schedule stays as the fallback.
+
+**Safe to clear**: every stage takes its pending work from DuckDB, so a cleared task or run does
+nothing twice and sends no alert twice. The tasks share the one-slot pool `storywatch_duckdb`
+(DuckDB takes a single writer). A task that fails for good is recorded in the `task_failures`
+table and mailed to `[airflow] operator_email`. With an Airflow connection `smtp_default`, the
+alerts go through it instead of `[smtp]`.
 """
 
 from __future__ import annotations
 
-import os
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 
-from airflow.sdk import chain, dag, task
+from airflow.sdk import dag, task
 
-POOL = "storywatch_duckdb"
-CONFIG = os.environ.get(
-    "STORYWATCH_CONFIG", str(Path(__file__).resolve().parent.parent / "storywatch.toml")
-)
+from storywatch_airflow import schedules, tasks
+from storywatch_airflow.schedules import ALERTS_QUEUED, NEW_ARTICLES, NEW_ENTRIES
 
-default_args = {
-    "retries": 3,
-    "retry_delay": timedelta(seconds=30),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": timedelta(minutes=10),
-    "execution_timeout": timedelta(minutes=30),
-    "pool": POOL,
-}
+SETTINGS = schedules.load()
+AFTER = SETTINGS.airflow
 
-
-# (task id, function of pipeline.stages, what it does), in the order they run
+# (name, stage of pipeline.stages, its summary's counts that mean it produced something, the
+# asset it then emits, the schedule, what it does): one DAG each, in the order the data flows
 STAGES = [
-    ("poll", "poll", "Conditional GET of every configured feed; new entries are stored."),
-    ("fetch", "fetch_articles", "Download and extract the page of every new entry."),
-    ("match", "match", "Judge every new article against every story; updates queue alerts."),
-    ("alert", "send_alerts", "Send the pending alerts of the outbox over SMTP."),
-]
+    ("poll", "poll", ["new_entries"], NEW_ENTRIES, schedules.poll_schedule(SETTINGS),
+     "Conditional GET of the due feeds (and of those the watcher named); new entries stored."),
+    ("fetch", "fetch_articles", ["extracted", "fallback"], NEW_ARTICLES,
+     schedules.after(NEW_ENTRIES, AFTER),
+     "Download and extract the page of every new entry."),
+    ("match", "match", ["alerts_queued"], ALERTS_QUEUED, schedules.after(NEW_ARTICLES, AFTER),
+     "Judge every new article against every story; updates queue alerts."),
+    ("alert", "send_alerts", ["sent"], None, schedules.after(ALERTS_QUEUED, AFTER),
+     "Send the pending alerts of the outbox over SMTP."),
+]  # fmt: skip
 
 
-def _run(stage: str) -> dict:
-    # imported here: the scheduler parses this file often, and must not load DuckDB or lxml
-    from pipeline import stages
-    from pipeline.config import load_settings
+def stage_dag(name: str, stage: str, produces: list[str], emits, schedule, doc: str) -> None:
+    @dag(
+        dag_id=f"storywatch_{name}",
+        schedule=schedule,
+        start_date=datetime(2024, 1, 1),
+        catchup=False,
+        max_active_runs=1,
+        default_args=schedules.DEFAULT_ARGS,
+        tags=["storywatch", "news"],
+        doc_md=f"{doc}\n\n{__doc__}",
+    )
+    def one_stage():
+        run = task(tasks.run_stage, task_id=name, outlets=[emits] if emits else [], doc_md=doc)
+        run(stage, produces)
 
-    return stages.as_dict(getattr(stages, stage)(load_settings(CONFIG)))
-
-
-@dag(
-    dag_id="storywatch",
-    schedule=os.environ.get("STORYWATCH_SCHEDULE", "*/15 * * * *"),
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args,
-    tags=["storywatch", "news"],
-    doc_md=__doc__,
-)
-def storywatch():
-    chain(*(task(_run, task_id=task_id, doc_md=doc)(stage) for task_id, stage, doc in STAGES))
+    one_stage()
 
 
-storywatch()
+for stage in STAGES:
+    stage_dag(*stage)

@@ -87,11 +87,37 @@ def run(settings: Settings, stage: str | None, force: bool) -> None:
 
 
 @main.command()
+@click.option("--serve", is_flag=True, help="Keep the site and mail server running, publishing.")
+@click.option("--every", default=180.0, show_default=True, help="--serve: seconds per article.")
+@click.option(
+    "--write-config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("var/airflow-demo.toml"),
+    show_default=True,
+    help="--serve: where to write the storywatch.toml for the scheduler.",
+)
+@click.option("--site-port", default=8081, show_default=True, help="--serve: the site's port.")
+@click.option("--smtp-port", default=2525, show_default=True, help="--serve: the sink's port.")
 @with_settings
-def demo(settings: Settings) -> None:
-    """Run the pipeline against a news site and a mail server on 127.0.0.1, then stop."""
+def demo(settings: Settings, serve: bool, every: float, write_config: Path, **ports) -> None:
+    """Run the pipeline against a news site and a mail server on 127.0.0.1, then stop.
+
+    With --serve, run no pipeline: serve the site and the mail sink (to var/mail/) until
+    interrupted, publishing one more article every --every seconds, for Airflow to follow
+    (`make airflow`).
+    """
     from .demo import DemoError, run_demo  # the demo's servers are not needed by other commands
 
+    if serve:
+        from .demo.live import serve as serve_live
+
+        database = write_config.resolve().parent / "airflow-demo.duckdb"
+        mail_dir = settings.database.parent / "mail"
+        try:
+            serve_live(mail_dir, write_config.resolve(), database, every, say=click.echo, **ports)
+        except KeyboardInterrupt:
+            click.echo("stopped")
+        return
     try:
         mails = run_demo(settings, say=click.echo)
     except DemoError as exc:

@@ -97,6 +97,23 @@ class MatchingConfig(_Section):
     lead_sentences: int = Field(4, ge=1, description="headline and first sentences: the news")
 
 
+class AirflowConfig(_Section):
+    """How the DAGs are scheduled; read only by the Airflow side (dags/, storywatch_airflow/)."""
+
+    # cron: the poll runs on `schedule`. events: a watcher in Airflow's triggerer polls the
+    # feeds every `watch_interval` seconds and starts the poll as soon as one has new entries;
+    # `schedule` stays as the fallback.
+    mode: Literal["cron", "events"] = "cron"
+    schedule: str = "*/15 * * * *"
+    watch_interval: float = Field(20, ge=1, description="seconds between two looks at the feeds")
+    # the later stages also run on this, for work left over by failures (fetch, SMTP retries)
+    sweep: str = "@hourly"
+    maintenance: str = "@daily"
+    # who hears about failed tasks and gets the daily feed-health report; nobody if empty
+    operator_email: list[str] = []
+    keep_polls_days: int = Field(90, ge=1, description="older polls are deleted (not the last)")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STORYWATCH_", env_nested_delimiter="__", extra="forbid"
@@ -111,6 +128,7 @@ class Settings(BaseSettings):
     polling: PollingConfig = PollingConfig()
     extraction: ExtractionConfig = ExtractionConfig()
     matching: MatchingConfig = MatchingConfig()
+    airflow: AirflowConfig = AirflowConfig()
 
     @field_validator("feeds", mode="before")
     @classmethod

@@ -1,5 +1,7 @@
-"""The Airflow DAG: imports cleanly, wires the stages as asked, and a real run ends in an email."""
+"""The Airflow DAGs: import cleanly, wire the stages through assets with retries and one writer,
+and real runs (`dag.test()`) end in one email however often they are run again."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,43 +10,89 @@ from datetime import timedelta
 import pytest
 
 from pipeline.paths import PROJECT_ROOT
+from pipeline.store import open_store
 
 pytest.importorskip("airflow", reason="Airflow is the `airflow` extra")
 pytestmark = pytest.mark.airflow
 
+STAGE_DAGS = ["storywatch_poll", "storywatch_fetch", "storywatch_match", "storywatch_alert"]
 
-@pytest.fixture(scope="module")
-def dagbag():
+
+def load_dags() -> dict:
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
+    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
+    assert bag.import_errors == {}
+    return bag.dags
 
 
-def test_the_dag_folder_imports_without_errors_or_heavy_imports(dagbag):
-    assert dagbag.import_errors == {}
-    assert list(dagbag.dag_ids) == ["storywatch"]
-    heavy = ("duckdb", "trafilatura", "feedparser", "pipeline")
+@pytest.fixture(scope="module")
+def dags():
+    return load_dags()
+
+
+def test_the_dag_folder_imports_without_errors_io_or_heavy_imports(dags):
+    assert sorted(dags) == sorted([*STAGE_DAGS, "storywatch_maintenance"])
+    # the DAG processor parses these files over and over: no DuckDB, extraction, feed parsing
+    heavy = ("duckdb", "trafilatura", "feedparser", "pipeline.store", "pipeline.stages")
     code = (
-        "import sys; sys.path.insert(0, 'dags'); import storywatch; "
+        "import sys; sys.path.insert(0, 'dags'); import storywatch, storywatch_maintenance; "
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
     )
-    assert loaded.stdout.strip() == "[]"
+    assert loaded.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_the_dag_runs_the_stages_in_order_with_retries_and_one_writer(dagbag):
-    dag = dagbag.dags["storywatch"]
-    assert dag.catchup is False and dag.max_active_runs == 1
-    assert dag.timetable.expression == "*/15 * * * *"
-    assert dag.tags == {"storywatch", "news"} and dag.doc_md
-    assert [t.task_id for t in dag.topological_sort()] == ["poll", "fetch", "match", "alert"]
-    for task in dag.tasks:
-        assert task.retries >= 1, task.task_id
-        assert task.execution_timeout and task.execution_timeout <= timedelta(hours=1)
-        assert task.pool == "storywatch_duckdb"
-        assert task.doc_md
+def test_every_task_retries_with_backoff_times_out_and_records_its_failure(dags):
+    from storywatch_airflow.tasks import on_failure
+
+    for dag in dags.values():
+        assert dag.catchup is False and dag.max_active_runs == 1, dag.dag_id
+        assert "storywatch" in dag.tags and dag.doc_md, dag.dag_id
+        for task in dag.tasks:
+            where = f"{dag.dag_id}.{task.task_id}"
+            assert task.retries >= 1 and task.retry_exponential_backoff, where
+            assert task.execution_timeout and task.execution_timeout <= timedelta(hours=1), where
+            assert task.pool == "storywatch_duckdb", where  # every task opens DuckDB
+            assert on_failure in task.on_failure_callback, where
+            assert task.doc_md, where
+
+
+def test_each_stage_starts_the_next_through_an_asset(dags):
+    from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable
+
+    chain = [dags[d] for d in STAGE_DAGS]
+    assert isinstance(chain[0].timetable, CronTriggerTimetable)  # cron mode, the default
+    assert chain[0].timetable.expression == "*/15 * * * *"
+    for upstream, downstream in zip(chain, chain[1:], strict=False):
+        (task,) = upstream.tasks
+        (emitted,) = task.outlets
+        assert isinstance(downstream.timetable, AssetOrTimeSchedule), downstream.dag_id
+        assert downstream.timetable.asset_condition == emitted, downstream.dag_id
+    assert [t.task_id for d in chain for t in d.tasks] == ["poll", "fetch", "match", "alert"]
+
+
+def test_event_mode_watches_the_config_feeds_from_the_triggerer(tmp_path, monkeypatch):
+    from airflow._shared.module_loading import import_string  # what the triggerer uses
+    from airflow.sdk import AssetOrTimeSchedule
+
+    from tests.conftest import write_config
+
+    feeds = ["https://news.example.org/rss.xml", "https://wire.example.com/feed"]
+    config = write_config(tmp_path, feeds=feeds, airflow={"mode": "events", "watch_interval": 7})
+    monkeypatch.setenv("STORYWATCH_CONFIG", str(config))
+    poll = load_dags()["storywatch_poll"]
+    assert isinstance(poll.timetable, AssetOrTimeSchedule)  # the schedule stays as the fallback
+    assert poll.timetable.timetable.expression == "*/15 * * * *"
+    (watcher,) = poll.timetable.asset_condition.watchers
+    classpath, kwargs = watcher.trigger.serialize()
+    # the triggerer imports the trigger by this path, without the DAG folder on sys.path
+    code = f"from airflow._shared.module_loading import import_string; import_string({classpath!r})"
+    subprocess.run([sys.executable, "-c", code], cwd="/", check=True, capture_output=True)
+    assert kwargs == {"config": str(config), "feeds": feeds, "interval": 7.0}
+    assert import_string(classpath)(**kwargs).serialize() == (classpath, kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +105,71 @@ def airflow_db():
     )
 
 
-def test_dag_test_against_the_loopback_servers_ends_with_an_email(
-    airflow_db, dagbag, make_settings, mail, monkeypatch
+def run_all(dags) -> list[str]:
+    """One dag.test() of each stage's DAG, in order; the state each task ended in."""
+    states = []
+    for dag_id in STAGE_DAGS:
+        run = dags[dag_id].test()
+        assert run.state == "success", dag_id
+        states += [ti.state for ti in run.get_task_instances()]
+    return states
+
+
+def counts(settings) -> dict:
+    with open_store(settings.database, read_only=True) as store:
+        return {
+            t: store.rows_sql(f"SELECT count(*) AS n FROM {t}")[0]["n"]  # our own table names
+            for t in ("polls", "entries", "articles", "matches", "alerts")
+        }
+
+
+def test_dag_runs_end_in_one_email_through_smtp_default_and_run_again_change_nothing(
+    airflow_db, make_settings, mail, monkeypatch, tmp_path
 ):
-    settings = make_settings()
+    # storywatch.toml names a mail server that is not there; Airflow's connection the real one
+    settings = make_settings(smtp={"host": "127.0.0.1", "port": 9, "timeout": 5})
     monkeypatch.setenv(
         "STORYWATCH_CONFIG", str(settings.database.parent.parent / "storywatch.toml")
     )
-    from airflow.dag_processing.dagbag import DagBag
-
-    dag = DagBag(dag_folder=str(PROJECT_ROOT / "dags")).dags["storywatch"]  # reads the config
-    run = dag.test()
-    assert run.state == "success"
+    connection = {
+        "conn_type": "smtp",
+        "host": "127.0.0.1",
+        "port": mail.port,
+        "extra": {"disable_ssl": True, "disable_tls": True, "from_email": "news@example.org"},
+    }
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps(connection))
+    dags = load_dags()
+    assert set(run_all(dags)) == {"success"}
     (message,) = mail.messages()
-    assert "until 2028" in message.read_text()
+    assert "until 2028" in message.read_text() and "news@example.org" in message.read_text()
+
+    # every stage run again (a cleared task, a cleared run): nothing new, nothing sent twice
+    before = counts(settings)
+    assert set(run_all(dags)) == {"skipped"}
+    assert len(mail.messages()) == 1
+    assert counts(settings) == before
+
+
+def test_a_task_that_fails_is_recorded_and_mailed_to_the_operator(
+    airflow_db, make_settings, mail, monkeypatch, tmp_path
+):
+    broken = tmp_path / "stories" / "broken"
+    broken.mkdir(parents=True)
+    (broken / "story.toml").write_text('name = "unterminated\n', encoding="utf-8")
+    settings = make_settings(
+        stories_dir=str(broken.parent), airflow={"operator_email": ["ops@example.org"]}
+    )
+    monkeypatch.setenv(
+        "STORYWATCH_CONFIG", str(settings.database.parent.parent / "storywatch.toml")
+    )
+    match = load_dags()["storywatch_match"]
+    for task in match.tasks:
+        task.retries = 0  # the test needs the final failure, not the retries' waits
+    assert match.test().state == "failed"
+    with open_store(settings.database, read_only=True) as store:
+        (failure,) = store.rows_sql("SELECT dag_id, task_id, try_number, error FROM task_failures")
+    assert failure["dag_id"] == "storywatch_match" and failure["task_id"] == "match"
+    assert "broken" in failure["error"]
+    (notice,) = mail.messages()
+    text = notice.read_text()
+    assert "To: ops@example.org" in text and "storywatch_match.match failed" in text

@@ -23,10 +23,10 @@ class _SaveToFolder:
 class MailSink:
     """`with MailSink(folder) as sink:` listens on `sink.port` until the block ends."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, port: int = 0):
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.port = _free_port()
+        self.port = port or _free_port()
         self.controller = Controller(_SaveToFolder(folder), hostname="127.0.0.1", port=self.port)
 
     def messages(self) -> list[Path]:

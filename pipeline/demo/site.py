@@ -16,10 +16,11 @@ class DemoSite:
     `publish(slug)` puts one more page in its feed while the server runs, as a newsroom would.
     """
 
-    def __init__(self, pages: list[Page], published: set[str] | None = None):
+    def __init__(self, pages: list[Page], published: set[str] | None = None, port: int = 0):
         self.pages = {p.slug: p for p in pages}
         self.published = set(self.pages if published is None else published)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.requests: list[str] = []  # the paths asked for, in order: who looked, and when
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -77,6 +78,7 @@ def _handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the name http.server dispatches to)
             path = self.path.split("?")[0]
+            site.requests.append(path)
             body, kind = None, "text/html; charset=utf-8"
             if path.startswith("/feeds/") and path.endswith(".xml"):
                 body, kind = site.rss(path[len("/feeds/") : -4]), "application/rss+xml"

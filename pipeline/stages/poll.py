@@ -41,14 +41,17 @@ class _Polled:
     retry_after: float | None = None
 
 
-def poll(settings: Settings, force: bool = False) -> PollSummary:
+def poll(settings: Settings, force: bool = False, due_now: list[str] = ()) -> PollSummary:
     """Fetch every due feed (conditional GET), parse it, store new entries and the outcome.
 
-    `force` polls every active feed now, whatever its schedule.
+    `force` polls every active feed now, whatever its schedule; `due_now` only these feeds (a
+    watcher saw new entries in them).
     """
     with open_store(settings.database) as store:
         sync_feeds(store, settings)
-        feeds = store.rows("feeds_to_poll", {"force": force, "now": datetime.now(UTC)})
+        feeds = store.rows(
+            "feeds_to_poll", {"force": force, "now": datetime.now(UTC), "due_now": list(due_now)}
+        )
     with Fetcher(settings.http) as fetcher, ThreadPoolExecutor(settings.http.concurrency) as pool:
         polled = list(pool.map(lambda f: _poll_one(fetcher, f), feeds))
     summary = PollSummary(feeds=len(polled))

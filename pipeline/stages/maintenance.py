@@ -1,0 +1,70 @@
+"""Maintenance: retention of raw pages and polls, a DuckDB checkpoint, the feed-health report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from .. import alerts, report
+from ..config import Settings
+from ..store import open_store
+
+
+@dataclass
+class PruneSummary:
+    raw_pages: int = 0
+    polls: int = 0
+
+    def __str__(self) -> str:
+        return f"prune   {self.raw_pages} raw pages, {self.polls} polls deleted"
+
+
+@dataclass
+class ReportSummary:
+    feeds: int = 0
+    attention: int = 0
+    sent_to: int = 0  # 0: nobody to send to, or already sent for this key
+    error: str | None = None
+
+    def __str__(self) -> str:
+        return f"report  {self.feeds} feeds, {self.attention} to look at, sent to {self.sent_to}"
+
+
+def prune(settings: Settings) -> PruneSummary:
+    """Delete raw pages past `[extraction] keep_raw_days` and polls past `[airflow]
+    keep_polls_days` (keeping what feed health needs). Running it twice deletes nothing more."""
+    with open_store(settings.database) as store, store.transaction():
+        pages = store.rows("prune_raw_pages", {"keep_days": settings.extraction.keep_raw_days})
+        polls = store.rows("prune_polls", {"keep_days": settings.airflow.keep_polls_days})
+    return PruneSummary(raw_pages=len(pages), polls=len(polls))
+
+
+def checkpoint(settings: Settings) -> dict:
+    """Fold DuckDB's write-ahead log into the database file; returns the file's size."""
+    with open_store(settings.database) as store:
+        store.execute("checkpoint")
+    return {"database_bytes": settings.database.stat().st_size}
+
+
+def report_feed_health(settings: Settings, key: str, now: datetime | None = None) -> ReportSummary:
+    """Email the last day's feed health to `[airflow] operator_email`, once per `key`."""
+    now = now or datetime.now(UTC)
+    since = now - timedelta(days=1)
+    key = f"feed-health:{key}"
+    with open_store(settings.database) as store:
+        rows = store.rows("feed_health_report", {"since": since})
+        already = store.one("report_sent", {"key": key})
+    summary = ReportSummary(
+        feeds=len(rows), attention=sum(r["status"] in report.ATTENTION for r in rows)
+    )
+    to = settings.airflow.operator_email
+    if not to or already:
+        return summary
+    message = report.feed_health_report(rows, since, now, settings.smtp.sender, to)
+    ((_, error),) = alerts.send(settings.smtp, [(0, message)])
+    if error:
+        raise RuntimeError(f"the feed-health report was not sent: {error}")
+    with open_store(settings.database) as store:
+        store.execute("mark_report_sent", {"key": key})
+    summary.sent_to = len(to)
+    return summary

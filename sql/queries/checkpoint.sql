@@ -1,0 +1,2 @@
+-- Write the WAL into the database file, so a long-running deployment's file stays compact.
+CHECKPOINT;

@@ -1,0 +1,1 @@
+INSERT INTO reports_sent (key) VALUES ($key) ON CONFLICT DO NOTHING;

@@ -1,0 +1,1 @@
+SELECT sent_at FROM reports_sent WHERE key = $key;
