@@ -309,6 +309,12 @@ def render_html(alert: Alert) -> str:
 # -- sending (the only SMTP caller) ----------------------------------------------------------
 
 
+def send_notice(config: SmtpConfig, message: EmailMessage) -> str | None:
+    """Deliver one message to the operator (a report, a failure); the error, if any."""
+    ((_, result),) = send(config, [(0, message)])
+    return result.error
+
+
 def send(
     config: SmtpConfig, messages: Iterable[tuple[int, EmailMessage]]
 ) -> Iterator[tuple[int, SendResult]]:

@@ -30,7 +30,7 @@ def record_failure(settings: Settings, failure: dict) -> bool:
     to = settings.airflow.operator_email
     if new and to:
         notice = report.failure_notice(failure, settings.smtp.sender, to, datetime.now(UTC))
-        for _, error in alerts.send(settings.smtp, [(0, notice)]):
-            if error:
-                log.warning("could not email the operator about the failure: %s", error)
+        error = alerts.send_notice(settings.smtp, notice)
+        if error:
+            log.warning("could not email the operator about the failure: %s", error)
     return new

@@ -61,7 +61,7 @@ def report_feed_health(settings: Settings, key: str, now: datetime | None = None
     if not to or already:
         return summary
     message = report.feed_health_report(rows, since, now, settings.smtp.sender, to)
-    ((_, error),) = alerts.send(settings.smtp, [(0, message)])
+    error = alerts.send_notice(settings.smtp, message)
     if error:
         raise RuntimeError(f"the feed-health report was not sent: {error}")
     with open_store(settings.database) as store:
