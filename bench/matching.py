@@ -138,12 +138,15 @@ def speed() -> dict:
     docs = [json.loads(line) for line in ECB.open(encoding="utf-8")]
     stories = [StoryMemory([(i, d["text"])]) for i, d in enumerate(docs[:10])]
     stream = [d["text"] for d in docs[10:]]
-    started = time.perf_counter()
-    for text in stream:
-        f = features(text)
-        for memory in stories:
-            classify(f, memory)
-    per_second = len(stream) / (time.perf_counter() - started)
+    best = float("inf")
+    for _ in range(3):  # the best of three passes: other work on the machine only slows
+        started = time.perf_counter()
+        for text in stream:
+            f = features(text)
+            for memory in stories:
+                classify(f, memory)
+        best = min(best, time.perf_counter() - started)
+    per_second = len(stream) / best
     costs = {}
     rng = np.random.default_rng(7)
     for stored in (1_000, 100_000):
@@ -173,7 +176,7 @@ def _loading(stream: list[str]) -> dict[str, float]:
 
 
 def _per_article(memory: StoryMemory, stream: list[str], repeats: int = 3) -> float:
-    """Seconds per article, the best of a few passes: other work on the machine only slows."""
+    """Seconds per article, the best of a few passes."""
     best = float("inf")
     for _ in range(repeats):
         started = time.perf_counter()
