@@ -90,15 +90,7 @@ class Store:
             " name VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
             " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
         )
-        known = dict(self.con.execute("SELECT name, checksum FROM schema_migrations").fetchall())
-        migrations = [_read(p) for p in sorted((SQL_DIR / "migrations").glob("*.sql"))]
-        views = [_read(p) for p in sorted((SQL_DIR / "views").glob("*.sql"))]
-        for name, _, digest in migrations:
-            if name in known and known[name] != digest:
-                raise StoreError(
-                    f"migration {name} was edited after it was applied; add a new migration instead"
-                )
-        pending = [m for m in migrations if m[0] not in known]
+        known, pending, views = self._schema_state()
         if not pending and all(known.get(name) == digest for name, _, digest in views):
             return []
         with self.transaction():
@@ -115,6 +107,28 @@ class Store:
         return [name for name, _, _ in pending] + [
             name for name, _, digest in views if known.get(name) != digest
         ]
+
+    def out_of_date(self) -> str | None:
+        """Why a reader cannot use this file as it is (it cannot migrate), or None."""
+        try:
+            known, pending, views = self._schema_state()
+        except duckdb.CatalogException:
+            return "holds no storywatch schema yet"
+        if pending or any(known.get(name) != digest for name, _, digest in views):
+            return "was written by another version of storywatch"
+        return None
+
+    def _schema_state(self):
+        """What is applied (name -> checksum), the migrations still to apply, and the views."""
+        known = dict(self.con.execute("SELECT name, checksum FROM schema_migrations").fetchall())
+        migrations = [_read(p) for p in sorted((SQL_DIR / "migrations").glob("*.sql"))]
+        views = [_read(p) for p in sorted((SQL_DIR / "views").glob("*.sql"))]
+        for name, _, digest in migrations:
+            if name in known and known[name] != digest:
+                raise StoreError(
+                    f"migration {name} was edited after it was applied; add a new migration instead"
+                )
+        return known, [m for m in migrations if m[0] not in known], views
 
     def _record(self, name: str, kind: str, digest: str) -> None:
         self.con.execute(
@@ -155,6 +169,8 @@ def open_store(
         store = Store(con, read_only)
         if migrate and not read_only:
             store.migrate()
+        elif migrate and (why := store.out_of_date()):
+            raise StoreError(f"{path} {why}: run `storywatch init` to bring it up to date")
         yield store
     finally:
         con.close()
