@@ -12,6 +12,7 @@ from .config import Settings
 from .extract import extract
 from .matching import StoryMemory, Thresholds, classify, features
 from .matching.features import with_title
+from .stages.match import thresholds
 from .stories import Story
 
 
@@ -73,8 +74,7 @@ def item_text(item: dict) -> str:
 def replay(settings: Settings, story: Story, lines: Iterable[str], frozen: bool) -> Iterator[str]:
     """One output line per input line, in order; a bad line gives an error line, and the
     replay goes on."""
-    values = settings.matching.model_dump() | story.matching
-    judge = Replay(story, Thresholds(**values), frozen)
+    judge = Replay(story, thresholds(settings, story), frozen)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
