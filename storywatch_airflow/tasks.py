@@ -7,8 +7,6 @@ next stage does not start for nothing.
 from __future__ import annotations
 
 import os
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from airflow.sdk import get_current_context
@@ -35,26 +33,10 @@ def run_stage(stage: str, produces: list[str]) -> dict:
     from pipeline import stages
 
     kwargs = {"due_now": watched_feeds()} if stage == "poll" else {}
-    with _main_without_file():
-        summary = getattr(stages, stage)(settings(), **kwargs)
+    summary = getattr(stages, stage)(settings(), **kwargs)
     if not any(getattr(summary, name) for name in produces):
         raise AirflowSkipException(f"nothing new: {summary}")
     return stages.as_dict(summary)
-
-
-@contextmanager
-def _main_without_file():
-    """Extraction runs in worker processes (forkserver), which re-run `__main__` from its file
-    first. In a task, that file is the `airflow` command, whose import in a worker fails (a task's
-    environment holds no metadata database): the workers die and every page falls back to the
-    feed's summary. Without `__file__`, multiprocessing skips that step."""
-    main = sys.modules["__main__"]
-    saved = main.__dict__.pop("__file__", None)
-    try:
-        yield
-    finally:
-        if saved is not None:
-            main.__file__ = saved
 
 
 def watched_feeds() -> list[str]:
