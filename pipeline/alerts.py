@@ -12,8 +12,9 @@ import re
 import smtplib
 import ssl
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -76,6 +77,8 @@ class Alert:
 class SendResult:
     error: str | None = None
     permanent: bool = False  # the server refused for good: retrying cannot help
+    tried: bool = True  # False: the sender gave up on the server before this message
+    handed_over: bool = True  # False: the session broke before the server had the message
 
     @property
     def ok(self) -> bool:
@@ -89,7 +92,9 @@ def message_id(key: str) -> str:
     sent, the next run sends it again, under this same Message-ID: mail systems that keep
     one copy per Message-ID drop it, and a reader who sees both sees the same message twice,
     threaded together. It cannot happen more than once per alert, because the row is marked
-    the moment the server accepts it, before the next message goes out.
+    the moment the server accepts it, before the next message goes out. The same holds for a
+    server that hangs up after taking a message and before saying so: that alert alone is
+    retried later, once per such hang-up.
     """
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{MAIL_DOMAIN}>"
 
@@ -318,49 +323,95 @@ def send_notice(config: SmtpConfig, message: EmailMessage) -> str | None:
 def send(
     config: SmtpConfig, messages: Iterable[tuple[int, EmailMessage]]
 ) -> Iterator[tuple[int, SendResult]]:
-    """Deliver messages over one SMTP session, each to its own `To`; yield a result per message
-    as soon as the server has answered for it, so the caller can record it before the next.
+    """Deliver messages, each to its own `To`; yield a result per message as soon as the server
+    has answered for it, so the caller can record it before the next goes out.
 
-    A server that cannot be reached, or a session that breaks, leaves the remaining messages
-    with a temporary error: they are retried later.
+    A session that breaks is replaced by a fresh one and the batch goes on: a message the
+    server had not been handed yet is sent on the new session, one it was taking when the
+    session broke is a failure of that message alone. Bounded: when the server cannot be
+    reached, or a fresh session breaks before its first message is handed over, that message
+    fails and the others are yielded as not tried (nothing happened to them).
     """
-    pending = list(messages)
-    if not pending:
-        return
-    try:
-        smtp = _connect(config)
-    except (OSError, smtplib.SMTPException) as exc:
-        error = f"cannot reach {config.host}:{config.port}: {_describe(exc)}"
-        for ident, _ in pending:
-            yield ident, SendResult(error)
-        return
-    broken: str | None = None
-    with smtp:
-        for ident, msg in pending:
-            if broken:
-                yield ident, SendResult(f"not tried: {broken}")
-                continue
-            result = _send_one(smtp, config.sender, msg)
-            if result.error and not result.permanent and _session_lost(smtp):
-                broken = f"the session broke: {result.error}"
-            yield ident, result
+    queue = deque(messages)
+    stop: str | None = None
+    while queue and stop is None:
+        try:
+            smtp = _connect(config)
+        except (OSError, smtplib.SMTPException) as exc:
+            stop = f"cannot reach {config.host}:{config.port}: {_describe(exc)}"
+            yield queue.popleft()[0], SendResult(stop)
+            break
+        with smtp:
+            stop = yield from _session(smtp, config.sender, queue)
+    for ident, _ in queue:
+        yield ident, SendResult(stop, tried=False)
 
 
-def _send_one(smtp: smtplib.SMTP, sender: str, msg: EmailMessage) -> SendResult:
+def _session(
+    smtp: _Client, sender: str, queue: deque[tuple[int, EmailMessage]]
+) -> Generator[tuple[int, SendResult], None, str | None]:
+    """Send from the head of `queue` until it is empty or the session breaks. Returns None
+    to go on with a fresh session, or why the server is not worth another one."""
+    fresh = True
+    while queue:
+        ident, msg = queue[0]
+        result = _send_one(smtp, sender, msg)
+        if not result.handed_over and not fresh:
+            return None  # the server hung up after the previous message: this one, anew
+        queue.popleft()
+        yield ident, result
+        if not result.handed_over:
+            return f"a new session broke before its first message: {result.error}"
+        fresh = False
+        if result.error and not result.permanent and _session_lost(smtp):
+            return None
+    return None
+
+
+class _Client(smtplib.SMTP):
+    """An SMTP client that notes when a message is handed over (DATA): a session that breaks
+    before then did not take it; one that breaks after may have, the client cannot know."""
+
+    handed_over = False
+
+    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+        self.handed_over = True
+        return super().data(msg)
+
+
+class _TlsClient(_Client, smtplib.SMTP_SSL):
+    pass
+
+
+def _send_one(smtp: _Client, sender: str, msg: EmailMessage) -> SendResult:
     recipient = str(msg["To"])
+    smtp.handed_over = False
     try:
         refused = smtp.send_message(msg, from_addr=sender, to_addrs=[recipient])
     except smtplib.SMTPRecipientsRefused as exc:
         code, reply = exc.recipients.get(recipient, (None, b""))
-        return _refusal(f"{recipient} refused", code, reply)
+        return _broken(smtp, _refusal(f"{recipient} refused", code, reply))
     except smtplib.SMTPResponseException as exc:  # sender refused, data refused, ...
-        return _refusal(type(exc).__name__, exc.smtp_code, exc.smtp_error)
+        return _broken(smtp, _refusal(type(exc).__name__, exc.smtp_code, exc.smtp_error))
     except (OSError, smtplib.SMTPException) as exc:
-        return SendResult(_describe(exc))
+        if smtp.handed_over:
+            return SendResult(
+                "the connection broke while the server took the message (it may have arrived; "
+                f"the retry goes out under the same Message-ID): {_describe(exc)}"
+            )
+        return _broken(smtp, SendResult(_describe(exc)))
     if recipient in refused:  # only when a message has several recipients; kept for safety
         code, reply = refused[recipient]
         return _refusal(f"{recipient} refused", code, reply)
     return SendResult()
+
+
+def _broken(smtp: _Client, result: SendResult) -> SendResult:
+    """The result, marked as never handed over when the session is gone before DATA (smtplib
+    closes it on a hang-up and on a 421): the server did not refuse the message itself."""
+    if smtp.sock is None and not smtp.handed_over:
+        return replace(result, handed_over=False)
+    return result
 
 
 def _refusal(what: str, code: int | None, reply: bytes | str) -> SendResult:
@@ -368,7 +419,7 @@ def _refusal(what: str, code: int | None, reply: bytes | str) -> SendResult:
     return SendResult(f"{what}: {code} {clean(text)}", permanent=bool(code and code >= 500))
 
 
-def _session_lost(smtp: smtplib.SMTP) -> bool:
+def _session_lost(smtp: _Client) -> bool:
     try:
         return smtp.noop()[0] != 250
     except (OSError, smtplib.SMTPException):
@@ -379,14 +430,14 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def _connect(config: SmtpConfig) -> smtplib.SMTP:
+def _connect(config: SmtpConfig) -> _Client:
     context = ssl.create_default_context(cafile=config.ca_file)
     if config.security == "tls":
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+        smtp: _Client = _TlsClient(
             config.host, config.port, timeout=config.timeout, context=context
         )
     else:
-        smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        smtp = _Client(config.host, config.port, timeout=config.timeout)
     try:
         if config.security == "starttls":
             # raises if the server does not offer STARTTLS: never fall back to plain text

@@ -6,6 +6,7 @@ mail servers that the sender must cope with.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email import policy
@@ -74,3 +75,70 @@ def smtp_server(handler, **options) -> Iterator[int]:
         yield port
     finally:
         controller.stop()
+
+
+class HangingUpHandler(RefusingHandler):
+    """Hangs up on the client the ways a mail server that crashes, restarts or rations its
+    sessions does; keeps what it accepted. Every hang-up is an abort: nothing written after it
+    reaches the client.
+
+    `hang_up` says when, for the messages to `hang_up_for` (everyone if None):
+      "after_reply":  keeps the message, answers 250, then hangs up;
+      "before_reply": keeps the message and hangs up before it answers, so the client cannot
+                      know that it arrived;
+      "during_data":  hangs up during DATA without keeping the message;
+      "at_mail":      hangs up at every MAIL FROM, before any message is offered.
+    `per_session`: once a session has carried this many messages, MAIL FROM is answered
+    "421 too many messages" and the session is closed, as rationing servers do.
+    `busy_for`: these recipients' messages are answered 421 at the end of DATA, then the
+    session is closed (not kept).
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        hang_up: str | None = None,
+        hang_up_for: set[str] | None = None,
+        per_session: int | None = None,
+        busy_for: set[str] = frozenset(),
+    ):
+        super().__init__(folder)
+        self.hang_up = hang_up
+        self.hang_up_for = hang_up_for
+        self.per_session = per_session
+        self.busy_for = busy_for
+        self.sessions = 0
+        self.carried: dict[int, int] = {}  # messages accepted, per session
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:  # noqa: N802
+        if self.hang_up == "at_mail":
+            server.transport.abort()
+            return "250 OK"
+        if self.per_session is not None and self.carried.get(id(session), 0) >= self.per_session:
+            asyncio.get_running_loop().call_soon(server.transport.close)  # after the answer
+            return "421 4.7.0 Too many messages in this session, try again"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+        recipient = envelope.rcpt_tos[0]
+        if recipient in self.busy_for:
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.3.2 Service shutting down, try again later"
+        targeted = self.hang_up_for is None or recipient in self.hang_up_for
+        if targeted and self.hang_up == "during_data":
+            server.transport.abort()
+            return "250 OK"
+        answer = await super().handle_DATA(server, session, envelope)
+        self.carried[id(session)] = self.carried.get(id(session), 0) + 1
+        if targeted and self.hang_up == "before_reply":
+            server.transport.abort()
+        elif targeted and self.hang_up == "after_reply":
+            asyncio.get_running_loop().call_soon(server.transport.abort)  # after the answer
+        return answer

@@ -15,9 +15,14 @@ from ..store import Store, open_store
 class SendSummary:
     sent: int = 0
     failed: int = 0
+    not_tried: int = 0  # the sender gave up on the server first: due as they were
+    why_not_tried: str | None = None
 
     def __str__(self) -> str:
-        return f"alert   {self.sent} sent, {self.failed} failed"
+        line = f"alert   {self.sent} sent, {self.failed} failed"
+        if self.not_tried:
+            line += f", {self.not_tried} not tried, left for the next run ({self.why_not_tried})"
+        return line
 
 
 def send_alerts(
@@ -42,6 +47,10 @@ def send_alerts(
             (i, alerts.render(alert, settings.smtp.sender)) for i, (_, alert) in loaded.items()
         )
         for ident, result in alerts.send(settings.smtp, messages):
+            if not result.tried:  # no attempt of its own: its row stays as it was
+                summary.not_tried += 1
+                summary.why_not_tried = result.error
+                continue
             if result.ok:
                 summary.sent += 1
                 store.execute("mark_alert_sent", {"id": ident})

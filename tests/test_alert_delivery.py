@@ -1,0 +1,176 @@
+"""Delivery of a batch of alerts to mail servers that hang up, ration or break their sessions.
+
+One update of the seed story, 18 recipients: 18 pending alerts, built once and copied for each
+test. Each test sends them to a real aiosmtpd server on 127.0.0.1 that misbehaves in one way,
+then reads what the server kept and what the outbox says.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from pipeline import stages
+from pipeline.config import Settings, load_settings
+from pipeline.demo import demo_pages
+from pipeline.demo.site import DemoSite
+from pipeline.paths import SEEDS_DIR
+from pipeline.store import open_store
+from tests.conftest import LOOPBACK_HTTP, write_config
+from tests.smtp_servers import HangingUpHandler, smtp_server
+
+T0 = datetime(2026, 3, 2, 10, 20, tzinfo=UTC)
+RECIPIENTS = [f"reader{i:02d}@example.org" for i in range(1, 19)]
+
+
+def settings_for(folder: Path, database: Path, port: int) -> Settings:
+    folder.mkdir(parents=True, exist_ok=True)
+    return load_settings(
+        write_config(
+            folder,
+            database=str(database),
+            stories_dir=str(SEEDS_DIR),
+            recipients=RECIPIENTS,
+            feeds=[],
+            smtp={"host": "127.0.0.1", "port": port, "timeout": 5},
+            http=LOOPBACK_HTTP,
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def eighteen_pending(tmp_path_factory) -> Path:
+    """A database whose outbox holds 18 pending alerts, one per recipient, due at T0."""
+    folder = tmp_path_factory.mktemp("outbox")
+    with DemoSite(demo_pages()) as site:
+        settings = load_settings(
+            write_config(
+                folder,
+                database="var/storywatch.duckdb",
+                stories_dir=str(SEEDS_DIR),
+                recipients=RECIPIENTS,
+                feeds=[{"url": site.feed_url(s), "alert_on_backlog": True} for s in site.sections],
+                smtp={"host": "127.0.0.1", "port": 9, "timeout": 2},
+                http=LOOPBACK_HTTP,
+            )
+        )
+        stages.poll(settings, force=True)
+        stages.fetch_articles(settings)
+        assert stages.match(settings, now=T0).alerts_queued == 18
+    return settings.database
+
+
+@pytest.fixture
+def database(eighteen_pending, tmp_path) -> Path:
+    copy = tmp_path / "var" / "storywatch.duckdb"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(eighteen_pending, copy)
+    return copy
+
+
+def send(handler: HangingUpHandler, database: Path, folder: Path, now: datetime = T0):
+    with smtp_server(handler) as port:
+        settings = settings_for(folder, database, port)
+        return stages.send_alerts(settings, now=now)
+
+
+def outbox(database: Path) -> dict[str, dict]:
+    with open_store(database, read_only=True) as store:
+        rows = store.rows("alert_outbox", {"status": None, "story": None, "limit": None})
+    return {r["recipient"]: r for r in rows}
+
+
+def kept(handler: HangingUpHandler) -> Counter:
+    """How many copies of each Message-ID the server kept."""
+    return Counter(m["Message-ID"] for m in handler.received())
+
+
+def test_a_server_that_hangs_up_after_each_accepted_message_gets_each_alert_once(
+    database, tmp_path
+):
+    handler = HangingUpHandler(tmp_path / "mail", hang_up="after_reply")
+    summary = send(handler, database, tmp_path)
+    assert (summary.sent, summary.failed) == (18, 0)
+    rows = outbox(database)
+    assert set(kept(handler).values()) == {1}
+    assert set(kept(handler)) == {r["message_id"] for r in rows.values()}
+    assert {(r["status"], r["attempts"]) for r in rows.values()} == {("sent", 1)}
+    assert handler.sessions == 18  # each message on a fresh connection
+
+
+def test_a_server_that_rations_its_sessions_with_421_gets_every_alert_once(database, tmp_path):
+    handler = HangingUpHandler(tmp_path / "mail", per_session=5)
+    summary = send(handler, database, tmp_path)
+    assert (summary.sent, summary.failed) == (18, 0)
+    assert sorted(m["To"] for m in handler.received()) == RECIPIENTS
+    assert {(r["status"], r["attempts"]) for r in outbox(database).values()} == {("sent", 1)}
+
+
+def test_a_hang_up_before_the_answer_costs_at_most_one_duplicate_of_that_alert(database, tmp_path):
+    """The server kept the message but the client never heard so: it cannot be marked sent.
+    It is retried later, once, under the same Message-ID; the others go out at once."""
+    unlucky = RECIPIENTS[3]
+    handler = HangingUpHandler(tmp_path / "mail", hang_up="before_reply", hang_up_for={unlucky})
+    summary = send(handler, database, tmp_path)
+    assert (summary.sent, summary.failed) == (17, 1)
+    rows = outbox(database)
+    assert (rows[unlucky]["status"], rows[unlucky]["attempts"]) == ("failed", 1)
+    assert "may have arrived" in rows[unlucky]["last_error"]
+    assert rows[unlucky]["next_attempt_at"] > T0
+    assert all(r["status"] == "sent" for k, r in rows.items() if k != unlucky)
+
+    healthy = HangingUpHandler(tmp_path / "mail")  # same folder: what both servers kept
+    later = send(healthy, database, tmp_path, now=T0 + timedelta(minutes=5))
+    assert (later.sent, later.failed) == (1, 0)
+    assert send(healthy, database, tmp_path, now=T0 + timedelta(hours=5)).sent == 0
+    copies = kept(healthy)
+    assert copies[rows[unlucky]["message_id"]] == 2
+    assert set(copies.values()) == {1, 2} and len(copies) == 18
+    assert (outbox(database)[unlucky]["status"], outbox(database)[unlucky]["attempts"]) == (
+        "sent",
+        2,
+    )
+
+
+def test_a_hang_up_during_data_fails_that_alert_alone(database, tmp_path):
+    unlucky = RECIPIENTS[0]
+    handler = HangingUpHandler(tmp_path / "mail", hang_up="during_data", hang_up_for={unlucky})
+    summary = send(handler, database, tmp_path)
+    assert (summary.sent, summary.failed) == (17, 1)
+    rows = outbox(database)
+    assert (rows[unlucky]["status"], rows[unlucky]["attempts"]) == ("failed", 1)
+    assert sorted(m["To"] for m in handler.received()) == RECIPIENTS[1:]
+    assert {(r["status"], r["attempts"]) for k, r in rows.items() if k != unlucky} == {("sent", 1)}
+
+
+def test_a_421_at_the_end_of_data_is_a_temporary_failure_of_that_alert(database, tmp_path):
+    busy = RECIPIENTS[5]
+    handler = HangingUpHandler(tmp_path / "mail", busy_for={busy})
+    summary = send(handler, database, tmp_path)
+    assert (summary.sent, summary.failed) == (17, 1)
+    row = outbox(database)[busy]
+    assert (row["status"], row["attempts"]) == ("failed", 1)
+    assert "421" in row["last_error"] and row["next_attempt_at"] > T0
+    assert busy not in {m["To"] for m in handler.received()}
+
+
+def test_a_server_that_breaks_every_session_is_tried_once_and_the_rest_wait_untouched(
+    database, tmp_path
+):
+    handler = HangingUpHandler(tmp_path / "mail", hang_up="at_mail")
+    summary = send(handler, database, tmp_path)
+    assert (summary.sent, summary.failed, summary.not_tried) == (0, 1, 17)
+    assert "17 not tried" in str(summary)
+    rows = outbox(database)
+    first, *rest = (rows[r] for r in RECIPIENTS)
+    assert (first["status"], first["attempts"]) == ("failed", 1)
+    assert first["next_attempt_at"] > T0
+    assert {(r["status"], r["attempts"], r["next_attempt_at"]) for r in rest} == {
+        ("pending", 0, T0)
+    }
+    assert handler.sessions <= 2
+    assert handler.received() == []
