@@ -246,22 +246,18 @@ def alerts_group() -> None:
 @with_settings
 def alerts_list(settings: Settings, status: str | None, slug: str | None, limit: int) -> None:
     """Every alert, newest first: status, recipient, story, and why it failed or was held."""
+    from .alert_status import explain, state
+
     with open_store(settings.database, read_only=True) as store:
         rows = store.rows("alert_outbox", {"status": status, "story": slug, "limit": limit})
+    now = datetime.now(UTC)
     for row in rows:
         what = f"{row['updates']} updates" if row["updates"] > 1 else (row["title"] or "")
         click.echo(
-            f"{row['id']:>5}  {row['status']:<10} {row['delivery']:<9} {row['story']}  "
+            f"{row['id']:>5}  {state(row):<10} {row['delivery']:<9} {row['story']}  "
             f"{row['recipient']}  {what[:60]}"
         )
-        if row["status"] == "sent":
-            click.echo(f"       sent {row['sent_at']:%Y-%m-%d %H:%M} {row['message_id']}")
-        elif row["status"] == "suppressed":
-            click.echo(f"       {row['suppressed_reason']}")
-        elif row["status"] == "failed":
-            click.echo(f"       {row['attempts']} attempts, the last: {row['last_error']}")
-        if row["status"] in ("pending", "failed") and row["next_attempt_at"]:
-            click.echo(f"       due {row['next_attempt_at']:%Y-%m-%d %H:%M}")
+        click.echo(f"       {explain(row, now)}")
     if not rows:
         click.echo("no alerts")
 
@@ -310,8 +306,11 @@ def alerts_resend(settings: Settings, alert_id: int) -> None:
     with open_store(settings.database, read_only=True) as store:
         after = store.one("alert_by_id", {"id": alert_id})
     if not summary.sent:
-        error = after["last_error"]
-        raise click.ClickException(f"alert {alert_id} not sent: {error}; it stays in the outbox")
+        from .alert_status import explain
+
+        raise click.ClickException(
+            f"alert {alert_id} not sent: {explain(after, datetime.now(UTC))}"
+        )
     click.echo(f"alert {alert_id} sent to {after['recipient']} as {after['message_id']}")
 
 

@@ -91,7 +91,7 @@ class HangingUpHandler(RefusingHandler):
     `per_session`: once a session has carried this many messages, MAIL FROM is answered
     "421 too many messages" and the session is closed, as rationing servers do.
     `busy_for`: these recipients' messages are answered 421 at the end of DATA, then the
-    session is closed (not kept).
+    session is closed (not kept). `refuse`: answered 550 at RCPT, as RefusingHandler does.
     """
 
     def __init__(
@@ -101,8 +101,9 @@ class HangingUpHandler(RefusingHandler):
         hang_up_for: set[str] | None = None,
         per_session: int | None = None,
         busy_for: set[str] = frozenset(),
+        refuse: set[str] = frozenset(),
     ):
-        super().__init__(folder)
+        super().__init__(folder, refuse=refuse)
         self.hang_up = hang_up
         self.hang_up_for = hang_up_for
         self.per_session = per_session

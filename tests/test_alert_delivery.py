@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from pipeline import stages
+from pipeline.cli import main
 from pipeline.config import Settings, load_settings
 from pipeline.demo import demo_pages
 from pipeline.demo.site import DemoSite
@@ -174,3 +176,82 @@ def test_a_server_that_breaks_every_session_is_tried_once_and_the_rest_wait_unto
     }
     assert handler.sessions <= 2
     assert handler.received() == []
+
+
+def alerts_cli(folder: Path, *args: str):
+    return CliRunner().invoke(main, ["alerts", *args, "--config", str(folder / "storywatch.toml")])
+
+
+def listing(folder: Path) -> dict[int, str]:
+    """`alerts list` as {alert id: its lines}."""
+    result = alerts_cli(folder, "list", "--limit", "100")
+    assert result.exit_code == 0, result.output
+    blocks: dict[int, str] = {}
+    current = -1
+    for line in result.output.splitlines():
+        if line.startswith(" " * 7):  # the lines under an alert's own
+            blocks[current] += "\n" + line
+        else:
+            current = int(line.split()[0])
+            blocks[current] = line
+    return blocks
+
+
+def test_alerts_list_says_what_each_alert_waits_for_and_a_gave_up_one_is_not_retryable(
+    database, tmp_path
+):
+    gone, busy, fine = RECIPIENTS[:3]
+    handler = HangingUpHandler(tmp_path / "mail", refuse={gone}, busy_for={busy})
+    ids = {k: r["id"] for k, r in outbox(database).items()}
+    with smtp_server(handler) as port:
+        settings = settings_for(tmp_path, database, port)
+        stages.send_alerts(settings, only=[ids[gone], ids[busy], ids[fine]], now=T0)
+    rows = outbox(database)
+    shown = listing(tmp_path)
+    assert len(shown) == 18
+
+    refused = shown[ids[gone]]
+    assert refused.split()[1:3] == ["gave", "up"]
+    assert f"gave up ({gone} refused: 550 5.1.1 No such user here)" in refused
+    assert "not retried" in refused and f"storywatch alerts resend {ids[gone]}" in refused
+    assert "due" not in refused and "next attempt" not in refused
+
+    retrying = shown[ids[busy]]
+    assert retrying.split()[1] == "failed"
+    assert "421 4.3.2 Service shutting down" in retrying
+    assert "1 attempt," in retrying
+    assert "next attempt on the next alert run (due since 2026-03-02 10:21 UTC)" in retrying
+
+    sent = shown[ids[fine]]
+    at = rows[fine]["sent_at"].astimezone(UTC)
+    assert sent.split()[1] == "sent"
+    assert f"sent {at:%Y-%m-%d %H:%M} UTC as {rows[fine]['message_id']}" in sent
+
+    waiting = shown[ids[RECIPIENTS[3]]]
+    assert waiting.split()[1] == "pending"
+    assert "due since 2026-03-02 10:20 UTC, goes out on the next alert run" in waiting
+
+
+def test_resend_of_a_gave_up_alert_says_whether_it_went_out(database, tmp_path):
+    gone = RECIPIENTS[0]
+    refusing = HangingUpHandler(tmp_path / "mail", refuse={gone})
+    alert_id = outbox(database)[gone]["id"]
+    with smtp_server(refusing) as port:
+        settings_for(tmp_path, database, port)
+        first = alerts_cli(tmp_path, "resend", str(alert_id))
+        assert first.exit_code == 1
+        assert f"alert {alert_id} not sent: gave up ({gone} refused: 550 5.1.1" in first.output
+        assert f"not retried; once that is fixed: storywatch alerts resend {alert_id}" in (
+            first.output
+        )
+    row = outbox(database)[gone]
+    assert (row["status"], row["gave_up"], row["attempts"]) == ("failed", True, 1)
+
+    healthy = HangingUpHandler(tmp_path / "mail")
+    with smtp_server(healthy) as port:
+        settings_for(tmp_path, database, port)
+        again = alerts_cli(tmp_path, "resend", str(alert_id))
+    assert again.exit_code == 0, again.output
+    assert f"alert {alert_id} sent to {gone}" in again.output
+    assert [m["To"] for m in healthy.received()] == [gone]
+    assert listing(tmp_path)[alert_id].split()[1] == "sent"
