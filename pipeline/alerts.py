@@ -17,7 +17,7 @@ from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, getaddresses
 from html import escape
 from urllib.parse import urlsplit
 
@@ -384,13 +384,13 @@ class _TlsClient(_Client, smtplib.SMTP_SSL):
 
 
 def _send_one(smtp: _Client, sender: str, msg: EmailMessage) -> SendResult:
-    recipient = str(msg["To"])
+    # every address of To: an alert has one, a notice one per operator
+    recipients = [address for _, address in getaddresses(msg.get_all("To", []))]
     smtp.handed_over = False
     try:
-        refused = smtp.send_message(msg, from_addr=sender, to_addrs=[recipient])
-    except smtplib.SMTPRecipientsRefused as exc:
-        code, reply = exc.recipients.get(recipient, (None, b""))
-        return _broken(smtp, _refusal(f"{recipient} refused", code, reply))
+        refused = smtp.send_message(msg, from_addr=sender, to_addrs=recipients)
+    except smtplib.SMTPRecipientsRefused as exc:  # every one of them
+        return _broken(smtp, _refused(exc.recipients))
     except smtplib.SMTPResponseException as exc:  # sender refused, data refused, ...
         return _broken(smtp, _refusal(type(exc).__name__, exc.smtp_code, exc.smtp_error))
     except (OSError, smtplib.SMTPException) as exc:
@@ -400,10 +400,16 @@ def _send_one(smtp: _Client, sender: str, msg: EmailMessage) -> SendResult:
                 f"the retry goes out under the same Message-ID): {_describe(exc)}"
             )
         return _broken(smtp, SendResult(_describe(exc)))
-    if recipient in refused:  # only when a message has several recipients; kept for safety
-        code, reply = refused[recipient]
-        return _refusal(f"{recipient} refused", code, reply)
+    if refused:  # some of several: the others have it
+        return _refused(refused)
     return SendResult()
+
+
+def _refused(recipients: dict[str, tuple[int, bytes]]) -> SendResult:
+    each = [_refusal(f"{who} refused", code, reply) for who, (code, reply) in recipients.items()]
+    return SendResult(
+        "; ".join(r.error or "" for r in each), permanent=all(r.permanent for r in each)
+    )
 
 
 def _broken(smtp: _Client, result: SendResult) -> SendResult:

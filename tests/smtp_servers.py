@@ -31,6 +31,7 @@ class RefusingHandler(_SaveToFolder):
         super().__init__(folder)
         self.refuse = refuse
         self.on_data = on_data
+        self.envelopes: list[list[str]] = []  # the accepted RCPT TO addresses, per message
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
         if address in self.refuse:
@@ -40,6 +41,7 @@ class RefusingHandler(_SaveToFolder):
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
         answer = await super().handle_DATA(server, session, envelope)
+        self.envelopes.append(list(envelope.rcpt_tos))
         if self.on_data:
             self.on_data()
         return answer

@@ -20,7 +20,9 @@ from pipeline.cli import main
 from pipeline.config import Settings, load_settings
 from pipeline.demo import demo_pages
 from pipeline.demo.site import DemoSite
+from pipeline.failures import record_failure
 from pipeline.paths import SEEDS_DIR
+from pipeline.stages import maintenance
 from pipeline.store import open_store
 from tests.conftest import LOOPBACK_HTTP, write_config
 from tests.smtp_servers import HangingUpHandler, smtp_server
@@ -255,3 +257,37 @@ def test_resend_of_a_gave_up_alert_says_whether_it_went_out(database, tmp_path):
     assert f"alert {alert_id} sent to {gone}" in again.output
     assert [m["To"] for m in healthy.received()] == [gone]
     assert listing(tmp_path)[alert_id].split()[1] == "sent"
+
+
+OPERATORS = ["ops@example.org", "night-desk@example.org"]
+
+
+def test_the_feed_health_report_reaches_every_operator(make_settings, tmp_path):
+    handler = HangingUpHandler(tmp_path / "ops-mail", hang_up="after_reply")
+    with smtp_server(handler) as port:
+        settings = make_settings(
+            airflow={"operator_email": OPERATORS},
+            smtp={"host": "127.0.0.1", "port": port, "timeout": 5},
+        )
+        stages.poll(settings)
+        sent = maintenance.report_feed_health(settings, key="run-1")
+    assert sent.sent_to == 2
+    assert handler.envelopes == [OPERATORS]  # one message, both on its envelope
+    (report,) = handler.received()
+    assert report["To"] == ", ".join(OPERATORS)
+
+
+def test_a_failure_notice_to_a_server_that_breaks_every_session_is_recorded_all_the_same(
+    make_settings, tmp_path, caplog
+):
+    handler = HangingUpHandler(tmp_path / "ops-mail", hang_up="at_mail")
+    failure = {"dag_id": "d", "task_id": "t", "run_id": "r", "try_number": 1, "error": "boom"}
+    with smtp_server(handler) as port:
+        settings = make_settings(
+            airflow={"operator_email": OPERATORS},
+            smtp={"host": "127.0.0.1", "port": port, "timeout": 5},
+        )
+        assert record_failure(settings, failure) is True
+        assert record_failure(settings, failure) is False  # recorded: not told twice
+    assert handler.received() == [] and handler.sessions == 1
+    assert "could not email the operator about the failure" in caplog.text
