@@ -29,7 +29,8 @@ def send_alerts(
     settings: Settings, *, only: list[int] | None = None, now: datetime | None = None
 ) -> SendSummary:
     """Send every due alert of the outbox (or the alerts `only` names, due or not); a failure
-    is recorded and retried with backoff, a permanent refusal is recorded and not retried.
+    is recorded and retried with backoff, a permanent refusal is recorded and not retried, and
+    an alert the sender did not get to (it gave up on the server first) is left as it was.
 
     The database stays open while mail goes out, unlike other stages' network work: each
     alert is marked the moment the server accepts it, so that a crash can cost at most one
