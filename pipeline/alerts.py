@@ -13,7 +13,7 @@ import smtplib
 import ssl
 import unicodedata
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -25,6 +25,8 @@ from .config import SmtpConfig
 
 MAIL_DOMAIN = "storywatch.invalid"  # Message-IDs must be globally unique, not routable
 SUBJECT_MAX = 120
+# A hang-up after DATA may hide a delivery: this many in a row and the rest of the batch waits
+BROKEN_SESSIONS = 2
 THREAD_REFERENCES = 10  # earlier alerts named in References; a long thread needs only the last
 # Bidi embeddings, overrides and isolates: they can make "gpj.exe" read as "exe.jpg".
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
@@ -329,11 +331,13 @@ def send(
     A session that breaks is replaced by a fresh one and the batch goes on: a message the
     server had not been handed yet is sent on the new session, one it was taking when the
     session broke is a failure of that message alone. Bounded: when the server cannot be
-    reached, or a fresh session breaks before its first message is handed over, that message
-    fails and the others are yielded as not tried (nothing happened to them).
+    reached, a fresh session breaks before its first message is handed over, or messages break
+    BROKEN_SESSIONS sessions in a row with no delivery between, the message in hand fails and
+    the others are yielded as not tried (nothing happened to them).
     """
     queue = deque(messages)
     stop: str | None = None
+    broken = 0  # sessions in a row that a message broke, with no delivery since
     while queue and stop is None:
         try:
             smtp = _connect(config)
@@ -342,29 +346,32 @@ def send(
             yield queue.popleft()[0], SendResult(stop)
             break
         with smtp:
-            stop = yield from _session(smtp, config.sender, queue)
+            fresh = True
+            while queue:
+                ident, msg = queue[0]
+                result = _send_one(smtp, config.sender, msg)
+                if not result.handed_over and not fresh:
+                    break  # the server hung up after the previous message: this one, anew
+                queue.popleft()
+                yield ident, result
+                fresh = False
+                if result.ok:
+                    broken = 0
+                elif not result.permanent and _session_lost(smtp):
+                    broken += 1
+                    stop = _not_worth_a_session(result, broken)
+                    break
     for ident, _ in queue:
         yield ident, SendResult(stop, tried=False)
 
 
-def _session(
-    smtp: _Client, sender: str, queue: deque[tuple[int, EmailMessage]]
-) -> Generator[tuple[int, SendResult], None, str | None]:
-    """Send from the head of `queue` until it is empty or the session breaks. Returns None
-    to go on with a fresh session, or why the server is not worth another one."""
-    fresh = True
-    while queue:
-        ident, msg = queue[0]
-        result = _send_one(smtp, sender, msg)
-        if not result.handed_over and not fresh:
-            return None  # the server hung up after the previous message: this one, anew
-        queue.popleft()
-        yield ident, result
-        if not result.handed_over:
-            return f"a new session broke before its first message: {result.error}"
-        fresh = False
-        if result.error and not result.permanent and _session_lost(smtp):
-            return None
+def _not_worth_a_session(result: SendResult, broken: int) -> str | None:
+    """Why, after `result` broke the session (the `broken`-th in a row), the server gets no
+    new one; None when it does."""
+    if not result.handed_over:  # only a fresh session gets here: it broke at once
+        return f"a new session broke before its first message: {result.error}"
+    if broken >= BROKEN_SESSIONS:
+        return f"{broken} sessions in a row broke: {result.error}"
     return None
 
 

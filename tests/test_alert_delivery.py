@@ -289,3 +289,17 @@ def test_a_failure_notice_to_a_server_that_breaks_every_session_is_recorded_all_
         assert record_failure(settings, failure) is False  # recorded: not told twice
     assert handler.received() == [] and handler.sessions == 1
     assert "could not email the operator about the failure" in caplog.text
+
+
+def test_a_server_that_never_answers_after_taking_a_message_is_given_up_after_two(
+    database, tmp_path
+):
+    """Each hang-up may hide a delivery: two in a row without one answer, and the sender
+    stops rather than hand the server every alert of the batch to lose or to duplicate."""
+    handler = HangingUpHandler(tmp_path / "mail", hang_up="before_reply")
+    summary = send(handler, database, tmp_path)
+    assert (summary.sent, summary.failed, summary.not_tried) == (0, 2, 16)
+    rows = [outbox(database)[r] for r in RECIPIENTS]
+    assert [(r["status"], r["attempts"]) for r in rows[:2]] == [("failed", 1)] * 2
+    assert {(r["status"], r["attempts"]) for r in rows[2:]} == {("pending", 0)}
+    assert handler.sessions == 2 and len(handler.received()) == 2
