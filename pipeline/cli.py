@@ -82,7 +82,7 @@ def with_settings(command):
 
 def exit_for(summaries) -> None:
     """Exit 1 when a stage summary counts failures (each is recorded where it happened)."""
-    if any(getattr(s, "failed", 0) for s in summaries):
+    if any(s.failed for s in summaries):
         raise click.exceptions.Exit(RecordedFailures.exit_code)
 
 

@@ -32,9 +32,18 @@ def test_environment_overrides_the_file_key_by_key(tmp_path, monkeypatch):
     assert settings.database == tmp_path / "a.duckdb"  # relative to the file, not the cwd
 
 
-def test_a_bad_environment_value_is_named_too(tmp_path, monkeypatch):
-    monkeypatch.setenv("STORYWATCH_HTTP__TIMEOUT", "soon")
-    with pytest.raises(ConfigError, match="STORYWATCH_HTTP__TIMEOUT: Input should be a valid num"):
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("STORYWATCH_HTTP__TIMEOUT", "soon", "STORYWATCH_HTTP__TIMEOUT: Input should be a valid"),
+        ("STORYWATCH_FEEDS", "not json", "STORYWATCH_FEEDS: not valid JSON"),
+    ],
+)
+def test_a_bad_environment_value_is_named_as_the_variable(
+    tmp_path, monkeypatch, variable, value, message
+):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=message):
         load_settings(write_config(tmp_path))
 
 
@@ -96,12 +105,6 @@ def test_a_bad_variable_is_named_as_the_variable(tmp_path, monkeypatch):
     assert "STORYWATCH_SMTP__PORT: Input should be a valid integer" in message
     assert "STORYWATCH_RECIPIENTS (0): Value error, not an email address" in message
     assert "smtp.port" not in message
-
-
-def test_a_variable_that_is_not_json_is_named(tmp_path, monkeypatch):
-    monkeypatch.setenv("STORYWATCH_FEEDS", "not json")
-    with pytest.raises(ConfigError, match="STORYWATCH_FEEDS: not valid JSON"):
-        load_settings(write_config(tmp_path))
 
 
 def test_a_config_file_that_is_not_utf8_is_named(tmp_path):
