@@ -41,6 +41,11 @@ def _under_a_file(tmp: Path) -> Path:
     return write_config(tmp, database="a-file/var/sw.duckdb", stories_dir=str(SEEDS_DIR))
 
 
+def _read_only_place(tmp: Path) -> Path:
+    # a kernel file system, where no folder can be made whoever runs the test
+    return write_config(tmp, database="/proc/storywatch/sw.duckdb", stories_dir=str(SEEDS_DIR))
+
+
 def _sqlite(tmp: Path) -> Path:
     with sqlite3.connect(tmp / "sw.db") as lite:
         lite.execute("create table feeds (url text)")
@@ -59,6 +64,13 @@ def _bad_recipient(tmp: Path) -> Path:
 CASES = [
     (["init"], _not_utf8, {}, "not UTF-8 text (byte 16)"),
     (["init"], _under_a_file, {}, "cannot create the folder of the database"),
+    pytest.param(
+        ["init"],
+        _read_only_place,
+        {},
+        "cannot create the folder of the database",
+        marks=pytest.mark.skipif(sys.platform != "linux", reason="needs /proc"),
+    ),
     (["init"], _good, {"STORYWATCH_SMTP__PORT": "25x"}, "STORYWATCH_SMTP__PORT: Input should"),
     (["run"], _good, {"STORYWATCH_FEEDS": "not json"}, "STORYWATCH_FEEDS: not valid JSON"),
     (["run"], _bad_recipient, {}, "recipients.0: Value error, not an email address"),
@@ -85,7 +97,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(
-    ("args", "make_config", "env", "says"), CASES, ids=[" ".join(c[0]) for c in CASES]
+    ("args", "make_config", "env", "says"),
+    CASES,
+    ids=[" ".join((c.values if hasattr(c, "values") else c)[0]) for c in CASES],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, make_config, env, says):
     config = make_config(tmp_path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from click.testing import CliRunner
 
 from pipeline.cli import main
@@ -41,3 +43,17 @@ def test_alerts_that_all_fail_make_run_and_resend_exit_1(tmp_path, make_settings
     assert resent.exit_code == 1
     (line,) = resent.stderr.strip().splitlines()
     assert f"alert {alert['id']} not sent" in line and "stays in the outbox" in line
+
+
+def test_reextract_exits_1_when_pages_could_not_be_extracted_again(tmp_path, site, make_settings):
+    make_settings(feeds=[site.feed_url(site.sections[0])])
+    config = str(tmp_path / "storywatch.toml")
+    for stage in ("poll", "fetch"):
+        assert (
+            CliRunner().invoke(main, ["run", "--stage", stage, "--config", config]).exit_code == 0
+        )
+    # pages are now over the size that is extracted: each is a failure, kept as it was
+    make_settings(feeds=[site.feed_url(site.sections[0])], extraction={"max_html_bytes": 1})
+    result = CliRunner().invoke(main, ["reextract", "--config", config])
+    assert result.exit_code == 1, result.output
+    assert re.search(r"reextract 0 changed, 0 unchanged, [1-9]\d* failed", result.stdout)
