@@ -17,11 +17,10 @@ import click
 
 from . import stages
 from .config import Settings, load_settings
-from .errors import RecordedFailures, StorywatchError, UsageError
+from .errors import BUG, RecordedFailures, StorywatchError, UsageError
 from .store import open_store
 from .stories import write_story
 
-BUG = 3
 EXIT_CODES = (
     "Exit codes: 0 done; 1 done, but something failed and was recorded (the summary says "
     "what); 2 bad usage or config; 3 a bug in storywatch."

@@ -2,12 +2,12 @@
 
 The CLI maps a StorywatchError to one line and its exit code in one place (pipeline/cli.py);
 anything else is a bug. Exit codes: 0 done, 1 done but something failed (and was recorded),
-2 bad usage or config.
+2 bad usage or config, 3 a bug in storywatch (an exception outside this family).
 """
 
 from __future__ import annotations
 
-DONE, FAILURES, BAD_USAGE = 0, 1, 2
+DONE, FAILURES, BAD_USAGE, BUG = 0, 1, 2, 3
 
 
 class StorywatchError(Exception):
