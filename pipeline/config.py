@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_origin
 
 import email_validator
 from pydantic import (
@@ -230,7 +230,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except SettingsError as exc:
         raise ConfigError(_unparsable_variable(exc)) from None
     except ValidationError as exc:
-        raise ConfigError(f"{file}: " + _describe(exc, _variable_of)) from None
+        in_file = any(_variable_of(err["loc"]) is None for err in exc.errors())
+        where = f"{file}: " if in_file else ""
+        raise ConfigError(where + _describe(exc, _variable_of)) from None
     base = file.resolve().parent
     return settings.model_copy(
         update={
@@ -329,8 +331,20 @@ def _unparsable_variable(exc: SettingsError) -> str:
     found = re.search(r'field "(\w+)"', str(exc))
     field = found.group(1).upper() if found else ""
     names = sorted(k for k in os.environ if k.upper().startswith(ENV_PREFIX + field))
-    where = ", ".join(names) or f"a {ENV_PREFIX}* variable"
+    where = ", ".join([n for n in names if _takes_json(n)] or names) or f"a {ENV_PREFIX}* variable"
     return f"{where}: not valid JSON (lists and tables take JSON, e.g. '[\"a@example.org\"]')"
+
+
+def _takes_json(variable: str) -> bool:
+    """Whether the variable sets a list or a table, which pydantic-settings reads as JSON."""
+    annotation: object = Settings
+    for part in variable[len(ENV_PREFIX) :].lower().split("__"):
+        fields = getattr(annotation, "model_fields", {})
+        if part not in fields:
+            return False
+        annotation = fields[part].annotation
+    kind = get_origin(annotation) or annotation
+    return kind in (list, dict) or (isinstance(kind, type) and issubclass(kind, BaseModel))
 
 
 def _describe(exc: ValidationError, variable_of=lambda loc: None) -> str:

@@ -37,14 +37,17 @@ def test_environment_overrides_the_file_key_by_key(tmp_path, monkeypatch):
     [
         ("STORYWATCH_HTTP__TIMEOUT", "soon", "STORYWATCH_HTTP__TIMEOUT: Input should be a valid"),
         ("STORYWATCH_FEEDS", "not json", "STORYWATCH_FEEDS: not valid JSON"),
+        ("STORYWATCH_HTTP__ALLOW_PRIVATE", "10.0.0.1", "STORYWATCH_HTTP__ALLOW_PRIVATE: not valid"),
     ],
 )
 def test_a_bad_environment_value_is_named_as_the_variable(
     tmp_path, monkeypatch, variable, value, message
 ):
     monkeypatch.setenv(variable, value)
-    with pytest.raises(ConfigError, match=message):
+    monkeypatch.setenv("STORYWATCH_HTTP__USER_AGENT", "a bystander")  # a good value, not named
+    with pytest.raises(ConfigError, match=message) as err:
         load_settings(write_config(tmp_path))
+    assert "USER_AGENT" not in str(err.value) and "storywatch.toml" not in str(err.value)
 
 
 def test_broken_toml_and_a_missing_file_are_clear_errors(tmp_path):
