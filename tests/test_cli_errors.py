@@ -136,6 +136,9 @@ def test_an_unexpected_error_is_one_line_and_the_traceback_waits_for_debug(tmp_p
     assert "Traceback" not in plain.stderr + plain.stdout
     (line,) = plain.stderr.strip().splitlines()
     assert "alerts does not exist" in line and "this is a bug: please report it" in line
-    debug = _storywatch("alerts", "list", "--config", str(config), STORYWATCH_DEBUG="1")
-    assert debug.returncode == 1 and "Traceback" in debug.stderr
-    assert "CatalogException" in debug.stderr
+    for debug in (
+        _storywatch("--debug", "alerts", "list", "--config", str(config)),
+        _storywatch("alerts", "list", "--config", str(config), STORYWATCH_DEBUG="1"),
+    ):
+        assert debug.returncode == 1 and "Traceback" in debug.stderr
+        assert "CatalogException" in debug.stderr
