@@ -1,4 +1,9 @@
-"""The `storywatch` command: a thin shell over the stages and the store."""
+"""The `storywatch` command: a thin shell over the stages and the store.
+
+Exit codes: 0 done, 1 done but something failed (recorded: the summary says what), 2 bad
+usage or config, 3 a bug in storywatch. Every error is one line on stderr; the mapping from
+the error family (pipeline.errors) to that line and code is `Storywatch.invoke`, here only.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,52 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-import duckdb
 
 from . import stages
-from .config import ConfigError, Settings, load_settings
-from .store import StoreError, open_store
-from .stories import StoryError, write_story
+from .config import Settings, load_settings
+from .errors import BUG, RecordedFailures, StorywatchError, UsageError
+from .store import open_store
+from .stories import write_story
+
+EXIT_CODES = (
+    "Exit codes: 0 done; 1 done, but something failed and was recorded (the summary says "
+    "what); 2 bad usage or config; 3 a bug in storywatch."
+)
 
 
-class ConfigProblem(click.ClickException):
-    exit_code = 2
+class Problem(click.ClickException):
+    """One line on stderr and an exit code."""
+
+    def __init__(self, message: str, exit_code: int):
+        # DuckDB and pydantic spread a message over lines; a user gets one
+        super().__init__("; ".join(line.strip() for line in message.splitlines() if line.strip()))
+        self.exit_code = exit_code
+
+
+class Storywatch(click.Group):
+    """The group whose `invoke` turns every error of every command into one line."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            where = f"`{exc.ctx.command_path} --help`" if exc.ctx else "`storywatch --help`"
+            raise Problem(
+                f"{exc.format_message().rstrip('.')}; see {where}", exc.exit_code
+            ) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except StorywatchError as exc:
+            raise Problem(str(exc), exc.exit_code) from None
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            what = f"{type(exc).__name__}: {exc}"
+            raise Problem(
+                f"unexpected {what}; this is a bug: please report it "
+                "(--debug or STORYWATCH_DEBUG=1 shows the traceback)",
+                BUG,
+            ) from None
 
 
 def with_settings(command):
@@ -33,21 +74,28 @@ def with_settings(command):
     )
     @functools.wraps(command)
     def wrapper(config_path: Path | None, **kwargs):
-        try:
-            settings = load_settings(config_path)
-        except ConfigError as exc:
-            raise ConfigProblem(str(exc)) from None
-        try:
-            return command(settings, **kwargs)
-        except (StoreError, StoryError, duckdb.Error) as exc:
-            raise click.ClickException(str(exc)) from None
+        return command(load_settings(config_path), **kwargs)
 
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def exit_for(summaries) -> None:
+    """Exit 1 when a stage summary counts failures (each is recorded where it happened)."""
+    if any(s.failed for s in summaries):
+        raise click.exceptions.Exit(RecordedFailures.exit_code)
+
+
+@click.group(
+    cls=Storywatch, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="STORYWATCH_DEBUG",
+    help="Show the traceback of an unexpected error.",
+)
 @click.version_option(package_name="storywatch")
-def main() -> None:
+def main(debug: bool) -> None:
     """Follow news stories: poll feeds, find what is new, email it."""
 
 
@@ -79,11 +127,16 @@ STAGES = {
 @click.option("--force", is_flag=True, help="Poll every active feed now, due or not.")
 @with_settings
 def run(settings: Settings, stage: str | None, force: bool) -> None:
-    """One pass over all stages (poll, fetch, match, alert), then a summary of each."""
+    """One pass over all stages (poll, fetch, match, alert), then a summary of each.
+
+    Exits 1 when a stage recorded failures (feeds, pages, stories or alerts that failed)."""
+    summaries = []
     for name, function in STAGES.items():
         if stage in (None, name):
             summary = function(settings, force=force) if name == "poll" else function(settings)
             click.echo(str(summary))
+            summaries.append(summary)
+    exit_for(summaries)
 
 
 @main.command()
@@ -106,7 +159,7 @@ def demo(settings: Settings, serve: bool, every: float, write_config: Path, **po
     interrupted, publishing one more article every --every seconds, for Airflow to follow
     (`make airflow`).
     """
-    from .demo import DemoError, run_demo  # the demo's servers are not needed by other commands
+    from .demo import run_demo  # the demo's servers are not needed by other commands
 
     if serve:
         from .demo.live import serve as serve_live
@@ -118,10 +171,7 @@ def demo(settings: Settings, serve: bool, every: float, write_config: Path, **po
         except KeyboardInterrupt:
             click.echo("stopped")
         return
-    try:
-        mails = run_demo(settings, say=click.echo)
-    except DemoError as exc:
-        raise click.ClickException(str(exc)) from None
+    mails = run_demo(settings, say=click.echo)
     if mails:
         example = "select verdict, count(*) from matches group by 1"
         click.echo(f'\nask the database: storywatch query "{example}"')
@@ -129,14 +179,17 @@ def demo(settings: Settings, serve: bool, every: float, write_config: Path, **po
 
 @main.command()
 @click.argument("sql_text", metavar="SQL")
-@click.option("--max-rows", default=40, show_default=True, help="Rows to print.")
+@click.option(
+    "--max-rows", default=40, show_default=True, type=click.IntRange(min=1), help="Rows to print."
+)
 @with_settings
 def query(settings: Settings, sql_text: str, max_rows: int) -> None:
-    """Run SQL on a read-only connection and print the result as a table."""
+    """Run one SELECT over storywatch's data and print the result as a table.
+
+    The connection is read-only and reads nothing but the database: no files, no extensions,
+    no settings."""
     with open_store(settings.database, read_only=True) as store:
-        relation = store.con.sql(sql_text)
-        if relation is not None:
-            relation.show(max_rows=max_rows, max_width=160)
+        store.show(sql_text, max_rows=max_rows, max_width=160)
 
 
 @main.group()
@@ -153,10 +206,7 @@ def story_add(settings: Settings, name: str, sources: tuple[str, ...], descripti
     """Create a story folder from seed documents (text or HTML files, or article URLs)."""
     from .seeding import read_sources
 
-    try:
-        documents = read_sources(settings, sources)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    documents = read_sources(settings, sources)
     folder = write_story(settings.stories_dir, name, description, documents)
     click.echo(f"created {folder} with {len(documents)} documents; `storywatch init` loads it")
 
@@ -187,10 +237,7 @@ def feed_add(settings: Settings, url: str, name: str | None) -> None:
     """Add a feed by its URL, or by a site's URL: its feed is found from the page."""
     from .discovery import find_feed
 
-    try:
-        found = find_feed(settings, url)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    found = find_feed(settings, url)
     with open_store(settings.database) as store:
         store.execute("add_feed", {"url": found.url, "name": name or found.title})
     click.echo(f"added {found.url} ({found.title or 'untitled'}, {found.entries} entries now)")
@@ -225,10 +272,10 @@ def feed_list(settings: Settings, show_all: bool) -> None:
 def feed_remove(settings: Settings, url: str) -> None:
     """Stop polling a feed; what it brought stays in the database."""
     if url in {f.url for f in settings.feeds}:
-        raise click.ClickException(f"{url} is in the config file: remove it there")
+        raise UsageError(f"{url} is in the config file: remove it there")
     with open_store(settings.database) as store:
         if not store.scalar("remove_feed", {"url": url}):  # the count of rows updated
-            raise click.ClickException(f"no active feed {url}")
+            raise UsageError(f"no active feed {url}: `storywatch feed list` shows them")
     click.echo(f"removed {url}")
 
 
@@ -277,10 +324,7 @@ def alerts_preview(settings: Settings, alert_id: int, html_file: Path | None) ->
     from .stages.alert import load_alert
 
     with open_store(settings.database, read_only=True) as store:
-        try:
-            _, alert = load_alert(store, alert_id)
-        except KeyError as exc:
-            raise click.ClickException(str(exc.args[0])) from None
+        _, alert = load_alert(store, alert_id)
     message = render(alert, settings.smtp.sender)
     for key, value in message.items():
         if key.lower() not in ("mime-version", "content-type"):
@@ -298,19 +342,14 @@ def alerts_resend(settings: Settings, alert_id: int) -> None:
     """Send an alert now, whatever its state (sent, failed, held back)."""
     from .stages.alert import requeue
 
-    try:
-        requeue(settings, alert_id)
-    except KeyError as exc:
-        raise click.ClickException(str(exc.args[0])) from None
+    requeue(settings, alert_id)
     summary = stages.send_alerts(settings, only=[alert_id])
     with open_store(settings.database, read_only=True) as store:
         after = store.one("alert_by_id", {"id": alert_id})
     if not summary.sent:
         from .alert_status import explain
 
-        raise click.ClickException(
-            f"alert {alert_id} not sent: {explain(after, datetime.now(UTC))}"
-        )
+        raise RecordedFailures(f"alert {alert_id} not sent: {explain(after, datetime.now(UTC))}")
     click.echo(f"alert {alert_id} sent to {after['recipient']} as {after['message_id']}")
 
 
@@ -322,14 +361,17 @@ def alerts_resend(settings: Settings, alert_id: int) -> None:
 )
 @with_settings
 def reextract(settings: Settings, since: datetime | None) -> None:
-    """Run extraction and the boilerplate pass again on the kept raw pages."""
+    """Run extraction and the boilerplate pass again on the kept raw pages (exit 1 when some
+    failed: they are kept as they were)."""
 
     def bar(rows: list):
         with click.progressbar(rows, label="re-extracting", show_pos=True, file=sys.stderr) as b:
             yield from b
 
     when = since.replace(tzinfo=UTC) if since else None
-    click.echo(str(stages.reextract(settings, since=when, progress=bar)))
+    summary = stages.reextract(settings, since=when, progress=bar)
+    click.echo(str(summary))
+    exit_for([summary])
 
 
 @main.command("extract")
@@ -343,10 +385,7 @@ def extract_command(
     """Print the article text of pages, as storywatch would store it."""
     from .seeding import extract_sources
 
-    try:
-        results = extract_sources(settings, sources, page_url)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    results = extract_sources(settings, sources, page_url)
     for source, result in results:
         if result["stub"]:
             click.echo(f"{source}: no article here ({result['stub']})", err=True)
@@ -378,4 +417,4 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
         failed += '"error"' in line[:200] and '"verdict": null' in line
         click.echo(line)
     if failed:
-        raise click.ClickException(f"{failed} items could not be judged (see their error lines)")
+        raise RecordedFailures(f"{failed} items could not be judged (see their error lines)")

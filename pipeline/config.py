@@ -6,21 +6,69 @@ Lists take JSON: STORYWATCH_RECIPIENTS='["desk@example.org"]'.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+import email_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
+
+from .errors import StorywatchError
 
 DEFAULT_FILE = "storywatch.toml"
+ENV_PREFIX = "STORYWATCH_"
+HOST_NAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$", re.I)
 
 
-class ConfigError(ValueError):
+class ConfigError(StorywatchError, ValueError):
     """The configuration is unusable; the message names the key and what is wrong."""
+
+
+def _email_address(value: str) -> str:
+    # the syntax only: storywatch runs offline, so no DNS lookup of the domain
+    try:
+        email_validator.validate_email(value, check_deliverability=False)
+    except email_validator.EmailNotValidError as exc:
+        raise ValueError(f"not an email address: {exc}") from None
+    return value
+
+
+# a recipient as written (not normalised, so a story's definition does not change under it)
+EmailAddress = Annotated[str, AfterValidator(_email_address)]
+
+
+def _host_or_network(entry: str) -> str:
+    """An allow_private entry: a host name, an address, or a network such as 10.1.0.0/16."""
+    bare = entry.strip("[]")
+    looks_numeric = "/" in bare or ":" in bare or not re.search(r"[a-z]", bare, re.I)
+    if looks_numeric:
+        try:
+            ipaddress.ip_network(bare, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"not an address or network: {exc}") from None
+    elif not HOST_NAME.match(bare):
+        raise ValueError(f"{entry!r} is not a host name, an address or a network")
+    return entry
 
 
 class _Section(BaseModel):
@@ -65,7 +113,7 @@ class HttpConfig(_Section):
     # Hosts that may be reached although they are not public: names, addresses or networks
     # ("10.1.0.0/16"). The SSRF guard refuses loopback, private, link-local and similar
     # addresses unless listed here.
-    allow_private: list[str] = []
+    allow_private: list[Annotated[str, AfterValidator(_host_or_network)]] = []
 
 
 class PollingConfig(_Section):
@@ -73,6 +121,14 @@ class PollingConfig(_Section):
     min_interval: float = Field(300, ge=0, description="floor under any feed's interval")
     max_backoff: float = Field(24 * 3600, gt=0, description="longest wait after failures")
     disable_after: int = Field(10, ge=1, description="consecutive failures that disable a feed")
+
+    @model_validator(mode="after")
+    def _floor_under_interval(self) -> PollingConfig:
+        if self.min_interval > self.interval:
+            raise ValueError(
+                f"min_interval ({self.min_interval:g}) is above interval ({self.interval:g})"
+            )
+        return self
 
 
 class ExtractionConfig(_Section):
@@ -110,18 +166,18 @@ class AirflowConfig(_Section):
     sweep: str = "@hourly"
     maintenance: str = "@daily"
     # who hears about failed tasks and gets the daily feed-health report; nobody if empty
-    operator_email: list[str] = []
+    operator_email: list[EmailAddress] = []
     keep_polls_days: int = Field(90, ge=1, description="older polls are deleted (not the last)")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="STORYWATCH_", env_nested_delimiter="__", extra="forbid"
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid"
     )
 
     database: Path = Path("var/storywatch.duckdb")
     stories_dir: Path = Path("seeds")
-    recipients: list[str] = []
+    recipients: list[EmailAddress] = []
     feeds: list[FeedConfig] = []
     smtp: SmtpConfig = SmtpConfig()
     http: HttpConfig = HttpConfig()
@@ -163,12 +219,20 @@ def load_settings(path: str | Path | None = None) -> Settings:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{file}: not UTF-8 text (byte {exc.start}): save it as UTF-8"
+            ) from None
     elif explicit:
         raise ConfigError(f"{file}: no such config file")
     try:
         settings = Settings(**data)
+    except SettingsError as exc:
+        raise ConfigError(_unparsable_variable(exc)) from None
     except ValidationError as exc:
-        raise ConfigError(f"{file}: " + _describe(exc)) from None
+        in_file = any(_variable_of(err["loc"]) is None for err in exc.errors())
+        where = f"{file}: " if in_file else ""
+        raise ConfigError(where + _describe(exc, _variable_of)) from None
     base = file.resolve().parent
     return settings.model_copy(
         update={
@@ -251,11 +315,45 @@ def _flag(options: dict, key: str) -> bool:
     return bool(value)
 
 
-def _describe(exc: ValidationError) -> str:
-    lines = []
+def _variable_of(loc: tuple) -> str | None:
+    """The STORYWATCH_* variable that gave the value at `loc` (or a table holding it), if any."""
+    names = {k.upper() for k in os.environ if k.upper().startswith(ENV_PREFIX)}
+    for end in range(len(loc), 0, -1):
+        name = ENV_PREFIX + "__".join(str(p) for p in loc[:end]).upper()
+        if name in names:
+            inner = ".".join(str(p) for p in loc[end:])
+            return f"{name} ({inner})" if inner else name
+    return None
+
+
+def _unparsable_variable(exc: SettingsError) -> str:
+    # pydantic-settings names the top-level field only; the variables are ours to find
+    found = re.search(r'field "(\w+)"', str(exc))
+    field = found.group(1).upper() if found else ""
+    names = sorted(k for k in os.environ if k.upper().startswith(ENV_PREFIX + field))
+    where = ", ".join([n for n in names if _takes_json(n)] or names) or f"a {ENV_PREFIX}* variable"
+    return f"{where}: not valid JSON (lists and tables take JSON, e.g. '[\"a@example.org\"]')"
+
+
+def _takes_json(variable: str) -> bool:
+    """Whether the variable sets a list or a table, which pydantic-settings reads as JSON."""
+    annotation: object = Settings
+    for part in variable[len(ENV_PREFIX) :].lower().split("__"):
+        fields = getattr(annotation, "model_fields", {})
+        if part not in fields:
+            return False
+        annotation = fields[part].annotation
+    kind = get_origin(annotation) or annotation
+    return kind in (list, dict) or (isinstance(kind, type) and issubclass(kind, BaseModel))
+
+
+def _describe(exc: ValidationError, variable_of=lambda loc: None) -> str:
+    problems = []
     for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        got = f" (got {err['input']!r})" if err["type"] != "extra_forbidden" else ""
+        key = variable_of(err["loc"]) or ".".join(str(p) for p in err["loc"]) or "(top level)"
+        # a whole table as the input says nothing the message does not
+        shown = err["type"] != "extra_forbidden" and not isinstance(err["input"], dict | list)
+        got = f" (got {err['input']!r})" if shown else ""
         message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        lines.append(f"{key}: {message}{got}")
-    return "bad configuration\n  " + "\n  ".join(lines)
+        problems.append(f"{key}: {message}{got}")
+    return "bad configuration: " + "; ".join(problems)

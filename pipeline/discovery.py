@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import Settings
+from .errors import SourceError
 from .feeds import FeedError, discover_feeds, parse_feed
 from .http import Fetcher, FetchError
 
@@ -22,7 +23,7 @@ def find_feed(settings: Settings, url: str) -> FoundFeed:
         try:
             page = fetcher.get(url)
         except FetchError as exc:
-            raise ValueError(f"{url}: {exc}") from None
+            raise SourceError(f"{url}: {exc}") from None
         try:
             feed = parse_feed(page.content, page.headers, page.url)
             return FoundFeed(page.url, feed.title, len(feed.entries))
@@ -35,4 +36,4 @@ def find_feed(settings: Settings, url: str) -> FoundFeed:
             except (FetchError, FeedError):
                 continue
             return FoundFeed(response.url, feed.title, len(feed.entries))
-    raise ValueError(f"{url}: no feed found (not a feed, and the page names none)")
+    raise SourceError(f"{url}: no feed found (not a feed, and the page names none)")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .boilerplate import clean
 from .config import Settings
+from .errors import UsageError
 from .extract import extract
 from .matching import StoryMemory, Thresholds, classify, features
 from .matching.features import with_title
@@ -58,7 +59,7 @@ class Replay:
 def item_text(item: dict) -> str:
     """An item's text to judge: its title, then its text (or the article of its html)."""
     if not isinstance(item.get("id"), str | int):
-        raise ValueError('every item needs an "id" (a string or a number)')
+        raise UsageError('every item needs an "id" (a string or a number)')
     title = item.get("title")
     if item.get("text") is not None:
         body = str(item["text"])
@@ -67,7 +68,7 @@ def item_text(item: dict) -> str:
         # extraction keeps the headline apart from the text: without it the lead is short
         body, title = clean(page.text).text, title or page.title
     else:
-        raise ValueError('an item needs "text" or "html"')
+        raise UsageError('an item needs "text" or "html"')
     return with_title(title, body)
 
 
@@ -82,7 +83,7 @@ def replay(settings: Settings, story: Story, lines: Iterable[str], frozen: bool)
         try:
             item = json.loads(line)
             if not isinstance(item, dict):
-                raise ValueError("each line must be a JSON object")
+                raise UsageError("each line must be a JSON object")
             result = judge.judge(number, item)
         except (ValueError, TypeError) as exc:
             ident = item.get("id") if isinstance(item, dict) else None

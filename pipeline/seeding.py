@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .boilerplate import clean
 from .config import Settings
+from .errors import SourceError
 from .http import Fetcher, FetchError
 from .sandbox import ExtractionFailed, ExtractionPool
 from .stages.fetch import site_furniture, site_of
@@ -29,7 +30,7 @@ def extract_sources(
             try:
                 page = pool.extract(html, url)
             except ExtractionFailed as exc:
-                raise ValueError(f"{source}: {exc}") from None
+                raise SourceError(f"{source}: {exc}") from None
             site = site_of(url)
             cleaned = clean(page.text, _site_lines(settings, site, page.text))
             results.append(
@@ -64,10 +65,10 @@ def read_sources(settings: Settings, sources: tuple[str, ...]) -> list[tuple[str
         else:
             path = Path(source)
             if not path.is_file():
-                raise ValueError(f"{source}: no such file")
+                raise SourceError(f"{source}: no such file")
             text, url = path.read_text("utf-8", errors="replace"), None
         if not text.strip():
-            raise ValueError(f"{source}: no article text found")
+            raise SourceError(f"{source}: no article text found")
         documents.append((f"{number:03d}.txt", text, url))
     return documents
 
@@ -81,11 +82,11 @@ def _read(fetcher: Fetcher, source: str, page_url: str | None) -> tuple[bytes, s
         try:
             response = fetcher.get(source)
         except FetchError as exc:
-            raise ValueError(f"{source}: {exc}") from None
+            raise SourceError(f"{source}: {exc}") from None
         return response.content, response.url
     path = Path(source)
     if not path.is_file():
-        raise ValueError(f"{source}: no such file")
+        raise SourceError(f"{source}: no such file")
     return path.read_bytes(), page_url
 
 

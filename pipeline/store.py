@@ -14,14 +14,31 @@ from typing import Any
 
 import duckdb
 
+from .errors import StorywatchError
 from .paths import SQL_DIR
 
 LOCK_ERROR = "Could not set lock on file"
+NOT_DUCKDB = "not a valid DuckDB database file"
+# Every connection, writers too: storywatch's own data and nothing else. No file is read or
+# written but the database (COPY, read_csv, ATTACH are refused), no extension is installed or
+# loaded (a SQLite file would otherwise make DuckDB download one), and no SQL can undo this.
+LOCKED_DOWN = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+# what `storywatch query` runs: one statement that reads
+READ_STATEMENTS = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
 VIEW_NAME = re.compile(r"CREATE OR REPLACE VIEW (\w+)", re.I)
 
 
-class StoreError(RuntimeError):
+class StoreError(StorywatchError, RuntimeError):
     """The database cannot be opened or migrated."""
+
+
+class QueryError(StorywatchError):
+    """SQL typed by a person that is refused or fails."""
 
 
 @cache
@@ -41,9 +58,10 @@ def query_names() -> list[str]:
 class Store:
     """A DuckDB connection with named queries. Values are always bound parameters."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, read_only: bool):
+    def __init__(self, con: duckdb.DuckDBPyConnection, read_only: bool, path: Path | None = None):
         self.con = con
         self.read_only = read_only
+        self.path = path
 
     def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         return self.rows_sql(sql(name), params)
@@ -77,6 +95,21 @@ class Store:
         else:
             self.con.commit()
 
+    def show(self, text: str, *, max_rows: int, max_width: int) -> None:
+        """Print the result of one read-only statement typed by a person, as a table."""
+        statements = _statements(text)
+        if len(statements) != 1:
+            raise QueryError(f"give one SELECT statement, not {len(statements)}")
+        kind = statements[0].type
+        if kind not in READ_STATEMENTS:
+            raise QueryError(f"only SELECT statements are run here, not {kind.name}")
+        try:
+            self.con.sql(text).show(max_rows=max_rows, max_width=max_width)
+        except duckdb.PermissionException as exc:
+            raise QueryError(f"{exc} (a query reads storywatch's tables and views only)") from None
+        except duckdb.Error as exc:
+            raise QueryError(str(exc)) from None
+
     # -- schema ------------------------------------------------------------------------------
 
     def migrate(self) -> list[str]:
@@ -85,6 +118,7 @@ class Store:
         All in one transaction. DuckDB will not alter a table that a view depends on, so when
         anything changes, the views are dropped first and built again from sql/views.
         """
+        self._has_schema()  # refuses another program's tables before adding any of ours
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " name VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
@@ -110,13 +144,28 @@ class Store:
 
     def out_of_date(self) -> str | None:
         """Why a reader cannot use this file as it is (it cannot migrate), or None."""
-        try:
-            known, pending, views = self._schema_state()
-        except duckdb.CatalogException:
+        if not self._has_schema():
             return "holds no storywatch schema yet"
+        known, pending, views = self._schema_state()
         if pending or any(known.get(name) != digest for name, _, digest in views):
             return "was written by another version of storywatch"
         return None
+
+    def _has_schema(self) -> bool:
+        """Whether storywatch's schema is here; an empty file has none. Raises StoreError for
+        a file that holds another program's tables, which storywatch must not touch."""
+        tables = {
+            row[0] for row in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        if "schema_migrations" in tables:
+            return True
+        if tables:
+            listed = ", ".join(sorted(tables)[:5])
+            raise StoreError(
+                f"{self.path} is not a storywatch database (it holds other tables: {listed}); "
+                "give storywatch a `database` path of its own"
+            )
+        return False
 
     def _schema_state(self):
         """What is applied (name -> checksum), the migrations still to apply, and the views."""
@@ -142,17 +191,35 @@ def _read(path: Path) -> tuple[str, str, str]:
     return path.name, text, hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _statements(text: str) -> list:
+    try:
+        return duckdb.extract_statements(text)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc)) from None
+
+
 def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0):
     """Open the DuckDB file, retrying with jittered backoff while another process holds the lock."""
     if read_only and not path.exists():
         raise StoreError(f"no database at {path}; run `storywatch init` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the folder of the database {path}: {exc.strerror}; "
+            "set `database` to a path that can be written"
+        ) from None
     deadline = time.monotonic() + lock_timeout
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=LOCKED_DOWN)
+        except duckdb.PermissionException:
+            # the file is of a format that only an extension reads (SQLite), which is refused
+            raise StoreError(f"{path} is not a storywatch database") from None
         except duckdb.IOException as exc:
+            if NOT_DUCKDB in str(exc):
+                raise StoreError(f"{path} is not a storywatch database") from None
             if LOCK_ERROR not in str(exc) or time.monotonic() + delay > deadline:
                 raise StoreError(f"cannot open {path}: {exc}") from exc
             time.sleep(delay * random.uniform(0.5, 1.5))
@@ -166,7 +233,7 @@ def open_store(
     """A Store on the file; a writer brings the schema up to date first. Always closed."""
     con = connect(path, read_only=read_only, lock_timeout=lock_timeout)
     try:
-        store = Store(con, read_only)
+        store = Store(con, read_only, path)
         if migrate and not read_only:
             store.migrate()
         elif migrate and (why := store.out_of_date()):

@@ -14,12 +14,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .alert_policy import AlertPolicy, Delivery, parse_duration
+from .config import EmailAddress
+from .errors import StorywatchError
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class StoryError(ValueError):
+class StoryError(StorywatchError, ValueError):
     """A story folder that cannot be used; the message names the folder and the problem."""
 
 
@@ -61,7 +63,7 @@ class _StoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     description: str = ""
-    recipients: list[str] = []
+    recipients: list[EmailAddress] = []
     alert_policy: Literal["updates", "none"] = "updates"
     language: str = "en"
     matching: MatchingOverrides = MatchingOverrides()

@@ -295,7 +295,7 @@ def test_preview_writes_the_html_and_resend_of_a_sent_alert_gets_a_new_message_i
     assert f"Message-ID: {alert['message_id']}" in shown.output
     assert "What is new:" in shown.output
     assert page.read_text().startswith("<!DOCTYPE html>") and "until 2028" in page.read_text()
-    assert CliRunner().invoke(main, ["alerts", "resend", "999", *config(pipeline)]).exit_code == 1
+    assert CliRunner().invoke(main, ["alerts", "resend", "999", *config(pipeline)]).exit_code == 2
     resent = CliRunner().invoke(main, ["alerts", "resend", str(alert["id"]), *config(pipeline)])
     assert resent.exit_code == 0, resent.output
     first, second = received(mail)

@@ -40,14 +40,14 @@ def test_story_add_from_a_url_and_a_file_creates_a_loadable_story(tmp_path, site
     again = CliRunner().invoke(
         main, ["story", "add", "--config", str(path), "Soyuz coolant leak", str(note)]
     )
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 2 and "already exists" in again.output
 
 
 def test_story_add_reports_a_source_it_cannot_read(tmp_path, site):
     path = write_config(tmp_path, stories_dir="stories", http=LOOPBACK_HTTP)
     missing = f"{site.url}/articles/nothing-here.html"
     result = CliRunner().invoke(main, ["story", "add", "--config", str(path), "X", missing])
-    assert result.exit_code == 1 and "HTTP 404" in result.output
+    assert result.exit_code == 2 and "HTTP 404" in result.output
     assert not (tmp_path / "stories" / "x").exists()
 
 

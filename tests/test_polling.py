@@ -218,7 +218,7 @@ def test_feed_add_says_when_a_page_has_no_feed(feeds, settings, tmp_path):
     result = CliRunner().invoke(
         main, ["feed", "add", "--config", str(tmp_path / "storywatch.toml"), feeds.url + "/"]
     )
-    assert result.exit_code == 1 and "no feed found" in result.output
+    assert result.exit_code == 2 and "no feed found" in result.output
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

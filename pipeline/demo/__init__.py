@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import stages
 from ..config import FeedConfig, Settings, SmtpConfig
+from ..errors import StorywatchError
 from ..paths import SEEDS_DIR
 from ..store import open_store, sql
 from ..stories import load_story
@@ -22,7 +23,7 @@ SEED_DAY = datetime(2022, 7, 26, 9, 0, tzinfo=UTC)
 DEMO_RECIPIENT = "you@example.org"
 
 
-class DemoError(RuntimeError):
+class DemoError(StorywatchError, RuntimeError):
     """The demo would overwrite something that is not its own."""
 
 

@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 
 from .. import alert_policy, alerts
 from ..config import Settings
+from ..errors import UsageError
 from ..store import Store, open_store
+
+
+class NoSuchAlert(UsageError):
+    """An alert id that is not in the outbox."""
 
 
 @dataclass
@@ -72,10 +77,10 @@ def send_alerts(
 
 def load_alert(store: Store, alert_id: int) -> tuple[dict, alerts.Alert]:
     """An outbox row and the alert it makes, with its updates, their other outlets and the
-    story's thread. Raises KeyError for an unknown id."""
+    story's thread. Raises NoSuchAlert for an unknown id."""
     row = store.one("alert_by_id", {"id": alert_id})
     if row is None:
-        raise KeyError(f"no alert {alert_id}")
+        raise NoSuchAlert(f"no alert {alert_id}: `storywatch alerts list` shows them")
     sources: dict[int, list[alerts.Source]] = {}
     for s in store.rows("alert_sources", {"alert_id": alert_id}):
         sources.setdefault(s["update_match_id"], []).append(_source(s))
@@ -115,7 +120,7 @@ def requeue(settings: Settings, alert_id: int) -> dict:
     with open_store(settings.database) as store:
         row = store.one("alert_by_id", {"id": alert_id})
         if row is None:
-            raise KeyError(f"no alert {alert_id}")
+            raise NoSuchAlert(f"no alert {alert_id}: `storywatch alerts list` shows them")
         message_id = row["message_id"]
         if row["status"] == "sent":
             message_id = alerts.message_id(f"{row['idempotency_key']}#resend{row['attempts']}")

@@ -20,6 +20,7 @@ from .sync import sync_stories
 class MatchSummary:
     verdicts: dict[str, int] = field(default_factory=dict)
     alerts_queued: int = 0
+    failed: int = 0  # stories that could not be loaded, so were not matched
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n} {v}" for v, n in sorted(self.verdicts.items())) or "nothing new"
