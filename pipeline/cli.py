@@ -14,7 +14,7 @@ import duckdb
 from . import stages
 from .config import ConfigError, Settings, load_settings
 from .store import StoreError, open_store
-from .stories import StoryError, write_story
+from .stories import StoryError, new_story_folder, write_story
 
 
 class ConfigProblem(click.ClickException):
@@ -39,7 +39,9 @@ def with_settings(command):
             raise ConfigProblem(str(exc)) from None
         try:
             return command(settings, **kwargs)
-        except (StoreError, StoryError, duckdb.Error) as exc:
+        except StoryError as exc:  # a story named on the command line, or its files: bad input
+            raise ConfigProblem(str(exc)) from None
+        except (StoreError, duckdb.Error) as exc:
             raise click.ClickException(str(exc)) from None
 
     return wrapper
@@ -63,7 +65,11 @@ def init(settings: Settings) -> None:
         f"database {settings.database}: "
         + (f"applied {', '.join(applied)}" if applied else "up to date")
     )
-    click.echo(f"{len(settings.feeds)} feeds, {len(synced)} stories")
+    click.echo(f"{len(settings.feeds)} feeds, {len(synced.stories)} stories")
+    for broken in synced.broken:
+        click.echo(f"story {broken.slug} not loaded: {broken.error}", err=True)
+    if synced.broken:
+        sys.exit(1)  # done, with failures recorded (story_load_errors)
 
 
 STAGES = {
@@ -153,8 +159,11 @@ def story_add(settings: Settings, name: str, sources: tuple[str, ...], descripti
     """Create a story folder from seed documents (text or HTML files, or article URLs)."""
     from .seeding import read_sources
 
+    new_story_folder(settings.stories_dir, name)  # a bad name is told before any page is fetched
     try:
         documents = read_sources(settings, sources)
+    except StoryError:
+        raise
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     folder = write_story(settings.stories_dir, name, description, documents)
@@ -164,14 +173,17 @@ def story_add(settings: Settings, name: str, sources: tuple[str, ...], descripti
 @story.command("list")
 @with_settings
 def story_list(settings: Settings) -> None:
-    """The stories in the stories folder."""
+    """The stories in the stories folder, and the folders that are broken with their problem."""
     from .stories import load_stories
 
-    for s in load_stories(settings.stories_dir, settings.recipients):
+    folders = load_stories(settings.stories_dir, settings.recipients)
+    for s in folders.stories:
         who = ", ".join(s.recipients) or "nobody"
         click.echo(
             f"{s.slug}: {s.name} ({len(s.documents)} documents; alerts {s.alert_policy} to {who})"
         )
+    for broken in folders.broken:
+        click.echo(f"{broken.slug}: BROKEN, not matched until fixed: {broken.error}")
 
 
 @main.group()
@@ -371,9 +383,9 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
     "reasons"}, in input order. Without --frozen the story learns as it goes.
     """
     from .replay import replay
-    from .stories import load_story
+    from .stories import find_story
 
-    story = load_story(settings.stories_dir / slug, settings.recipients)
+    story = find_story(settings.stories_dir, slug, settings.recipients)
     failed = 0
     for line in replay(settings, story, sys.stdin, frozen):
         failed += '"error"' in line[:200] and '"verdict": null' in line

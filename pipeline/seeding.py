@@ -11,6 +11,7 @@ from .http import Fetcher, FetchError
 from .sandbox import ExtractionFailed, ExtractionPool
 from .stages.fetch import site_furniture, site_of
 from .store import StoreError, open_store
+from .stories import StoryError, read_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -62,10 +63,9 @@ def read_sources(settings: Settings, sources: tuple[str, ...]) -> list[tuple[str
             result = extracted[source]
             text, url = result["text"], result["url"] if source.startswith("http") else None
         else:
-            path = Path(source)
-            if not path.is_file():
-                raise ValueError(f"{source}: no such file")
-            text, url = path.read_text("utf-8", errors="replace"), None
+            text, url = read_text(Path(source)), None
+            if not text.strip():
+                raise StoryError(f"{source}: the document is empty; a seed needs its article text")
         if not text.strip():
             raise ValueError(f"{source}: no article text found")
         documents.append((f"{number:03d}.txt", text, url))

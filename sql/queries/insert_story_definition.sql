@@ -1,0 +1,5 @@
+-- An edit is an insert: the latest definition is the current one (see current_stories).
+INSERT INTO story_definitions (story_id, name, description, recipients, alert_policy, language,
+                               matching, delivery, cooldown_seconds, definition_hash)
+VALUES ($story_id, $name, $description, $recipients, $alert_policy, $language, $matching,
+        $delivery, $cooldown_seconds, $definition_hash);
