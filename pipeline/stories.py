@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
@@ -204,16 +205,23 @@ def load_story(folder: Path, default_recipients: list[str]) -> Story:
     )
 
 
-def read_text(path: Path) -> str:
-    """A text file of a story (or for one): UTF-8 text, else a StoryError saying what it is."""
+def read_bytes(path: Path) -> bytes:
+    """A document's bytes, else a StoryError saying why not (a folder, missing, unreadable)."""
     if path.is_dir():
         raise StoryError(f"{path}: is a folder, not a document; name a file")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise StoryError(f"{path}: no such file") from None
     except OSError as exc:
         raise StoryError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def read_text(path: Path) -> str:
+    """A text file of a story (or for one): UTF-8 text, else a StoryError saying what it is."""
+    data = read_bytes(path)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # as some editors save
+        raise StoryError(f"{path}: is not UTF-8 text (it is UTF-16); save it as UTF-8")
     if b"\0" in data:
         raise StoryError(f"{path}: is a binary file, not a text document")
     try:
