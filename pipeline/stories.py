@@ -77,7 +77,7 @@ class _StoryFile(BaseModel):
     recipients: list[str] = []
     alert_policy: Literal["updates", "none"] = "updates"
     language: str = "en"
-    matching: MatchingOverrides = MatchingOverrides()  # type: ignore[valid-type]
+    matching: MatchingOverrides = MatchingOverrides()
     alerts: _AlertsTable = _AlertsTable()
     documents: list[_DocumentEntry] = []
 

@@ -12,10 +12,12 @@ from click.testing import CliRunner
 
 from pipeline import stages
 from pipeline.cli import main
+from pipeline.config import MatchingConfig
 from pipeline.demo import FOLLOW_UP, demo_pages
 from pipeline.demo.site import DemoSite
 from pipeline.paths import SEEDS_DIR
 from pipeline.store import open_store
+from pipeline.stories import StoryError, load_story
 
 GOOD = "iss-withdrawal"
 
@@ -134,3 +136,20 @@ def test_a_story_broken_after_loading_pauses_keeps_its_history_and_catches_up_wh
     caught_up = matches_of(settings, "iss-second")
     assert caught_up[: len(before)] == before and caught_up[-1]["verdict"] == "update"
     assert load_errors(settings) == {}
+
+
+@pytest.mark.parametrize("key", list(MatchingConfig.model_fields))
+def test_a_story_threshold_is_held_to_the_bounds_of_the_config(tmp_path, key):
+    folder = tmp_path / "a-story"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A seed in the desk's own words.\n")
+    field = MatchingConfig.model_fields[key]
+    bounds = {type(m).__name__: m for m in field.metadata}
+    beyond = bounds["Le"].le + 1 if "Le" in bounds else bounds["Ge"].ge - 1
+    for value, accepted in ((field.default, True), (beyond, False)):
+        (folder / "story.toml").write_text(f'name = "A"\n[matching]\n{key} = {value}\n')
+        if accepted:
+            assert load_story(folder, []).matching == {key: value}
+        else:
+            with pytest.raises(StoryError, match=rf"matching\.{key}: Input should be"):
+                load_story(folder, [])

@@ -27,8 +27,9 @@ class MatchSummary:
         counts = ", ".join(f"{n} {v}" for v, n in sorted(self.verdicts.items())) or "nothing new"
         line = f"match   {counts}; {self.alerts_queued} alerts queued"
         if self.failed:
+            stories = "story" if self.failed == 1 else "stories"
             line += (
-                f"; {self.failed} broken stories not matched ({', '.join(self.broken)}):"
+                f"; {self.failed} broken {stories} not matched ({', '.join(self.broken)}):"
                 " see `storywatch story list`"
             )
         return line
