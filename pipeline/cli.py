@@ -67,7 +67,7 @@ def init(settings: Settings) -> None:
     )
     click.echo(f"{len(settings.feeds)} feeds, {len(synced.stories)} stories")
     for broken in synced.broken:
-        click.echo(f"story {broken.slug} not loaded: {broken.error}", err=True)
+        click.echo(str(broken), err=True)
     if synced.broken:
         sys.exit(1)  # done, with failures recorded (story_load_errors)
 

@@ -127,6 +127,9 @@ class BrokenStory:
     slug: str  # the folder's name
     error: str
 
+    def __str__(self) -> str:
+        return f"story {self.slug} not loaded, not matched until fixed: {self.error}"
+
 
 @dataclass(frozen=True)
 class StoryFolders:
