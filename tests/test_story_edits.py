@@ -152,7 +152,9 @@ def edits(folder: Path):
     yield {}
     (folder / "extra.md").write_text("One more seed the desk wrote about the station.\n")
     yield {"documents": [{"file": f} for f in [*files, "extra.md"]]}
-    yield {"documents": [{"file": f, "url": f"https://example.org/{f}"} for f in files]}
+    yield {
+        "documents": [{"file": f, "url": f"https://example.org/{f}", "kind": "copy"} for f in files]
+    }
     yield {"description": "A first new description."}  # an earlier definition, again
 
 
