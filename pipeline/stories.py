@@ -228,7 +228,7 @@ def read_text(path: Path) -> str:
     if b"\0" in data:
         raise StoryError(f"{path}: is a binary file, not a text document")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark, as some editors write, is dropped
     except UnicodeDecodeError as exc:
         raise StoryError(
             f"{path}: is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start});"

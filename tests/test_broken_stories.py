@@ -153,3 +153,12 @@ def test_a_story_threshold_is_held_to_the_bounds_of_the_config(tmp_path, key):
         else:
             with pytest.raises(StoryError, match=rf"matching\.{key}: Input should be"):
                 load_story(folder, [])
+
+
+def test_a_story_saved_with_a_byte_order_mark_loads(tmp_path):
+    folder = tmp_path / "a-story"
+    folder.mkdir()
+    (folder / "story.toml").write_text('name = "A"\n', encoding="utf-8-sig")
+    (folder / "a.txt").write_text("A seed in the desk's own words.\n", encoding="utf-8-sig")
+    story = load_story(folder, [])
+    assert story.name == "A" and story.documents[0].text.startswith("A seed")
