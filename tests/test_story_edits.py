@@ -71,9 +71,16 @@ def storywatch(config: Path, *args: str):
 
 
 def current(database: Path) -> dict:
+    """The story as current_stories shows it, with the texts of its seeds (in the order of its
+    definition) and of the seed documents that its memory is made of."""
     with open_store(database, read_only=True) as store:
         (row,) = store.rows_sql("SELECT * FROM current_stories")
-        row["seeds"] = sorted(
+        texts = {
+            r["id"]: r["text"]
+            for r in store.rows_sql("SELECT id, text FROM articles WHERE status = 'seed'")
+        }
+        row["seeds"] = [texts[i] for i in row["seed_article_ids"] or []]
+        row["memory"] = sorted(
             r["text"]
             for r in store.rows_sql(
                 "SELECT a.text FROM story_documents sd JOIN articles a ON a.id = sd.article_id"
@@ -183,7 +190,8 @@ def test_every_field_and_document_of_a_story_can_change_repeatedly(make_settings
         assert (row["name"], row["description"], row["recipients"], row["language"]) == (
             story.name, story.description, story.recipients, story.language,
         )  # fmt: skip
-        assert row["seeds"] == sorted(d.text for d in story.documents)
+        assert row["seeds"] == [d.text for d in story.documents]
+        assert row["memory"] == sorted(d.text for d in story.documents)
         assert history(settings.database)[1:] == (matches, alerts)
 
 

@@ -63,6 +63,7 @@ def _sync_story(store: Store, story: Story) -> int:
             store.execute("clear_story_seeds", {"story_id": story_id})
         else:
             story_id = store.scalar("insert_story", {"slug": story.slug, **fields})
+        seeds = [_seed_article(store, doc) for doc in story.documents]
         store.execute(
             "insert_story_definition",
             {
@@ -72,12 +73,13 @@ def _sync_story(store: Store, story: Story) -> int:
                 "matching": json.dumps(story.matching, sort_keys=True),
                 "delivery": story.alerts.delivery,
                 "cooldown_seconds": story.alerts.cooldown.total_seconds(),
+                "seed_article_ids": seeds,
             },
         )
-        for doc in story.documents:
+        for article_id in seeds:
             store.execute(
                 "add_story_document",
-                {"story_id": story_id, "article_id": _seed_article(store, doc), "role": "seed"},
+                {"story_id": story_id, "article_id": article_id, "role": "seed"},
             )
     return story_id
 

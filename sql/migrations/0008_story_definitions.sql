@@ -16,12 +16,17 @@ CREATE TABLE story_definitions (
     matching         JSON,             -- the thresholds the story sets for itself
     delivery         VARCHAR,
     cooldown_seconds DOUBLE,
+    seed_article_ids BIGINT[],          -- its seed documents (articles), in story.toml's order
     definition_hash  VARCHAR NOT NULL,  -- of story.toml and the seed files, to notice edits
     defined_at       TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
 );
 INSERT INTO story_definitions (story_id, name, description, recipients, alert_policy,
-                               definition_hash)
-SELECT id, name, description, recipients, alert_policy, definition_hash FROM stories;
+                               seed_article_ids, definition_hash)
+SELECT s.id, s.name, s.description, s.recipients, s.alert_policy,
+       (SELECT list(sd.article_id ORDER BY sd.added_at, sd.article_id) FROM story_documents sd
+        WHERE sd.story_id = s.id AND sd.role = 'seed'),
+       s.definition_hash
+FROM stories s;
 
 -- Story folders that could not be loaded (story.toml does not parse, a document is missing or
 -- not UTF-8, no documents): by folder name, as a story that never loaded has no id. Such a
