@@ -19,7 +19,7 @@ from . import stages
 from .config import Settings, load_settings
 from .errors import BUG, RecordedFailures, StorywatchError, UsageError
 from .store import open_store
-from .stories import write_story
+from .stories import new_story_folder, write_story
 
 EXIT_CODES = (
     "Exit codes: 0 done; 1 done, but something failed and was recorded (the summary says "
@@ -111,7 +111,12 @@ def init(settings: Settings) -> None:
         f"database {settings.database}: "
         + (f"applied {', '.join(applied)}" if applied else "up to date")
     )
-    click.echo(f"{len(settings.feeds)} feeds, {len(synced)} stories")
+    click.echo(f"{len(settings.feeds)} feeds, {len(synced.stories)} stories")
+    for broken in synced.broken:
+        click.echo(str(broken), err=True)
+    if synced.broken:
+        # done, with the failures recorded (story_load_errors)
+        raise click.exceptions.Exit(RecordedFailures.exit_code)
 
 
 STAGES = {
@@ -206,6 +211,7 @@ def story_add(settings: Settings, name: str, sources: tuple[str, ...], descripti
     """Create a story folder from seed documents (text or HTML files, or article URLs)."""
     from .seeding import read_sources
 
+    new_story_folder(settings.stories_dir, name)  # a bad name is told before any page is fetched
     documents = read_sources(settings, sources)
     folder = write_story(settings.stories_dir, name, description, documents)
     click.echo(f"created {folder} with {len(documents)} documents; `storywatch init` loads it")
@@ -214,14 +220,17 @@ def story_add(settings: Settings, name: str, sources: tuple[str, ...], descripti
 @story.command("list")
 @with_settings
 def story_list(settings: Settings) -> None:
-    """The stories in the stories folder."""
+    """The stories in the stories folder, and the folders that are broken with their problem."""
     from .stories import load_stories
 
-    for s in load_stories(settings.stories_dir, settings.recipients):
+    folders = load_stories(settings.stories_dir, settings.recipients)
+    for s in folders.stories:
         who = ", ".join(s.recipients) or "nobody"
         click.echo(
             f"{s.slug}: {s.name} ({len(s.documents)} documents; alerts {s.alert_policy} to {who})"
         )
+    for broken in folders.broken:
+        click.echo(f"{broken.slug}: BROKEN, not matched until fixed: {broken.error}")
 
 
 @main.group()
@@ -409,9 +418,9 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
     "reasons"}, in input order. Without --frozen the story learns as it goes.
     """
     from .replay import replay
-    from .stories import load_story
+    from .stories import find_story
 
-    story = load_story(settings.stories_dir / slug, settings.recipients)
+    story = find_story(settings.stories_dir, slug, settings.recipients)
     failed = 0
     for line in replay(settings, story, sys.stdin, frozen):
         failed += '"error"' in line[:200] and '"verdict": null' in line

@@ -12,6 +12,7 @@ from .http import Fetcher, FetchError
 from .sandbox import ExtractionFailed, ExtractionPool
 from .stages.fetch import site_furniture, site_of
 from .store import StoreError, open_store
+from .stories import StoryError, read_bytes, read_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -62,13 +63,12 @@ def read_sources(settings: Settings, sources: tuple[str, ...]) -> list[tuple[str
         if source in extracted:
             result = extracted[source]
             text, url = result["text"], result["url"] if source.startswith("http") else None
+            if not text.strip():
+                raise SourceError(f"{source}: no article text found")
         else:
-            path = Path(source)
-            if not path.is_file():
-                raise SourceError(f"{source}: no such file")
-            text, url = path.read_text("utf-8", errors="replace"), None
-        if not text.strip():
-            raise SourceError(f"{source}: no article text found")
+            text, url = read_text(Path(source)), None
+            if not text.strip():
+                raise StoryError(f"{source}: the document is empty; a seed needs its article text")
         documents.append((f"{number:03d}.txt", text, url))
     return documents
 
@@ -84,10 +84,7 @@ def _read(fetcher: Fetcher, source: str, page_url: str | None) -> tuple[bytes, s
         except FetchError as exc:
             raise SourceError(f"{source}: {exc}") from None
         return response.content, response.url
-    path = Path(source)
-    if not path.is_file():
-        raise SourceError(f"{source}: no such file")
-    return path.read_bytes(), page_url
+    return read_bytes(Path(source)), page_url
 
 
 def _site_lines(settings: Settings, site: str | None, text: str) -> set[str]:

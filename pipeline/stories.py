@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
@@ -9,12 +10,19 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 
 from .alert_policy import AlertPolicy, Delivery, parse_duration
-from .config import EmailAddress
+from .config import EmailAddress, MatchingConfig
 from .errors import StorywatchError
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
@@ -32,18 +40,22 @@ class _DocumentEntry(BaseModel):
     url: str | None = None
 
 
-class MatchingOverrides(BaseModel):
-    """A story's own thresholds: any key of [matching] in storywatch.toml."""
+def _overrides_of(config: type[BaseModel]) -> type[BaseModel]:
+    """The same keys as `config`, with its types and bounds, each optional (unset: the config's)."""
+    fields = {
+        name: (
+            Annotated[info.annotation | None, *info.metadata],  # the bounds: ge, le
+            Field(None, description=info.description),
+        )
+        for name, info in config.model_fields.items()
+    }
+    return create_model(
+        f"{config.__name__}Overrides", __config__=ConfigDict(extra="forbid"), **fields
+    )
 
-    model_config = ConfigDict(extra="forbid")
-    match: float | None = None
-    related: float | None = None
-    cast_floor: float | None = None
-    duplicate: float | None = None
-    sentence_known: float | None = None
-    new_rare_words: int | None = None
-    min_fact_words: int | None = None
-    lead_sentences: int | None = None
+
+# A story's own thresholds: any key of [matching] in storywatch.toml, within the same bounds.
+MatchingOverrides = _overrides_of(MatchingConfig)
 
 
 class _AlertsTable(BaseModel):
@@ -88,7 +100,6 @@ class Story:
     documents: list[SeedDocument]
     language: str = "en"
     matching: dict = field(default_factory=dict)  # thresholds this story sets for itself
-    # not part of the definition hash: changing when mail goes out changes nothing stored
     alerts: AlertPolicy = AlertPolicy()
 
     @property
@@ -100,6 +111,8 @@ class Story:
             self.alert_policy,
             self.language,
             json.dumps(self.matching, sort_keys=True),
+            self.alerts.delivery,
+            str(self.alerts.cooldown.total_seconds()),
             *self.recipients,
         ):
             h.update(part.encode() + b"\0")
@@ -108,23 +121,61 @@ class Story:
         return h.hexdigest()[:16]
 
 
-def load_stories(stories_dir: Path, default_recipients: list[str]) -> list[Story]:
-    """Every story folder under `stories_dir`, sorted by slug."""
+@dataclass(frozen=True)
+class BrokenStory:
+    """A story folder that did not load, and why, in one line that says what to fix."""
+
+    slug: str  # the folder's name
+    error: str
+
+    def __str__(self) -> str:
+        return f"story {self.slug} not loaded, not matched until fixed: {self.error}"
+
+
+@dataclass(frozen=True)
+class StoryFolders:
+    """What the stories folder holds: the stories that loaded, and the folders that did not."""
+
+    stories: list[Story]
+    broken: list[BrokenStory]
+
+
+def load_stories(stories_dir: Path, default_recipients: list[str]) -> StoryFolders:
+    """Every story folder under `stories_dir`, sorted by slug; a broken one does not stop the
+    others, it is returned with its problem."""
+    stories, broken = [], []
+    for folder in story_folders(stories_dir):
+        try:
+            stories.append(load_story(folder, default_recipients))
+        except StoryError as exc:
+            broken.append(BrokenStory(folder.name, str(exc)))
+    return StoryFolders(stories, broken)
+
+
+def story_folders(stories_dir: Path) -> list[Path]:
+    """The folders of `stories_dir` that hold a story.toml, sorted by name."""
     if not stories_dir.is_dir():
-        raise StoryError(f"{stories_dir}: stories folder not found")
-    return [
-        load_story(folder, default_recipients)
-        for folder in sorted(stories_dir.iterdir())
-        if (folder / "story.toml").is_file()
-    ]
+        raise StoryError(f"{stories_dir}: stories folder not found; set stories_dir in the config")
+    return sorted(p for p in stories_dir.iterdir() if (p / "story.toml").is_file())
+
+
+def find_story(stories_dir: Path, slug: str, default_recipients: list[str]) -> Story:
+    """The story of folder `slug`; an unknown one is told with the stories there are."""
+    folders = story_folders(stories_dir)
+    if slug not in {f.name for f in folders}:
+        known = ", ".join(f.name for f in folders) or "none yet (`storywatch story add`)"
+        raise StoryError(f"no story {slug!r} in {stories_dir}; the stories are: {known}")
+    return load_story(stories_dir / slug, default_recipients)
 
 
 def load_story(folder: Path, default_recipients: list[str]) -> Story:
     where = folder / "story.toml"
     if not SLUG.match(folder.name):
-        raise StoryError(f"{folder}: folder name must be lower-case letters, digits and '-'")
+        raise StoryError(
+            f"{folder}: folder name must be lower-case letters, digits and '-'; rename the folder"
+        )
     try:
-        spec = _StoryFile(**tomllib.loads(where.read_text(encoding="utf-8")))
+        spec = _StoryFile(**tomllib.loads(read_text(where)))
     except tomllib.TOMLDecodeError as exc:
         raise StoryError(f"{where}: not valid TOML: {exc}") from None
     except ValidationError as exc:
@@ -139,10 +190,10 @@ def load_story(folder: Path, default_recipients: list[str]) -> Story:
     for entry in entries:
         path = folder / entry.file
         if not path.is_file():
-            raise StoryError(f"{where}: document {entry.file} not found")
-        documents.append(SeedDocument(entry.file, entry.url or entry.file, path.read_text("utf-8")))
+            raise StoryError(f"{where}: document {entry.file} not found; add it or drop its entry")
+        documents.append(SeedDocument(entry.file, entry.url or entry.file, read_text(path)))
     if not documents:
-        raise StoryError(f"{folder}: a story needs at least one seed document")
+        raise StoryError(f"{folder}: a story needs at least one seed document (a .txt or .md file)")
     return Story(
         slug=folder.name,
         name=spec.name,
@@ -158,17 +209,56 @@ def load_story(folder: Path, default_recipients: list[str]) -> Story:
     )
 
 
+def read_bytes(path: Path) -> bytes:
+    """A document's bytes, else a StoryError saying why not (a folder, missing, unreadable)."""
+    if path.is_dir():
+        raise StoryError(f"{path}: is a folder, not a document; name a file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise StoryError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise StoryError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def read_text(path: Path) -> str:
+    """A text file of a story (or for one): UTF-8 text, else a StoryError saying what it is."""
+    data = read_bytes(path)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # as some editors save
+        raise StoryError(f"{path}: is not UTF-8 text (it is UTF-16); save it as UTF-8")
+    if b"\0" in data:
+        raise StoryError(f"{path}: is a binary file, not a text document")
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark, as some editors write, is dropped
+    except UnicodeDecodeError as exc:
+        raise StoryError(
+            f"{path}: is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start});"
+            " save it as UTF-8"
+        ) from None
+
+
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def new_story_folder(stories_dir: Path, name: str) -> Path:
+    """Where a story named `name` goes: a folder named after it that does not exist yet."""
+    slug = slugify(name)
+    if not slug:
+        raise StoryError(
+            f"story name {name!r} gives no usable folder name: use letters (a-z) or digits"
+        )
+    folder = stories_dir / slug
+    if folder.exists():
+        raise StoryError(f"{folder}: a story with this name already exists")
+    return folder
 
 
 def write_story(
     stories_dir: Path, name: str, description: str, documents: list[tuple[str, str, str | None]]
 ) -> Path:
     """Create a story folder from (file name, text, url) triples; refuses to overwrite one."""
-    folder = stories_dir / slugify(name)
-    if folder.exists():
-        raise StoryError(f"{folder}: a story with this name already exists")
+    folder = new_story_folder(stories_dir, name)
     folder.mkdir(parents=True)
     lines = [
         f"name = {_toml_str(name)}",

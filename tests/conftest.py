@@ -45,6 +45,11 @@ LOOPBACK_HTTP = {"timeout": 5, "allow_private": ["127.0.0.1"], "per_host_gap": 0
 
 def write_config(folder: Path, **values) -> Path:
     """A storywatch.toml in `folder`; values are TOML-ready (dicts become sections)."""
+    return write_toml(folder / "storywatch.toml", **values)
+
+
+def write_toml(path: Path, **values) -> Path:
+    """A TOML file of `values` (dicts become sections, lists of dicts inline tables)."""
     lines, sections = [], []
     for key, value in values.items():
         if isinstance(value, dict):
@@ -52,7 +57,6 @@ def write_config(folder: Path, **values) -> Path:
             sections += [f"{k} = {_toml(v)}" for k, v in value.items()]
         else:
             lines.append(f"{key} = {_toml(value)}")
-    path = folder / "storywatch.toml"
     path.write_text("\n".join(lines + sections) + "\n", encoding="utf-8")
     return path
 

@@ -29,7 +29,7 @@ def test_story_add_from_a_url_and_a_file_creates_a_loadable_story(tmp_path, site
         ],
     )
     assert result.exit_code == 0, result.output
-    (story,) = load_stories(load_settings(path).stories_dir, ["desk@example.org"])
+    (story,) = load_stories(load_settings(path).stories_dir, ["desk@example.org"]).stories
     assert (story.slug, story.name) == ("soyuz-coolant-leak", "Soyuz coolant leak")
     fetched, copied = story.documents
     assert fetched.source == f"{site.url}/articles/soyuz-coolant-leak.html"

@@ -71,7 +71,7 @@ def test_copies_are_remembered_by_stored_fingerprints_made_again_when_the_scheme
         assert {r["article_id"] for r in stored} == copies
         assert {r["scheme"] for r in stored} == {SIGNATURE_SCHEME}
 
-        ((story_id, story),) = sync_stories(store, settings)
+        ((story_id, story),) = sync_stories(store, settings).stories
         from_prints = memory_of(store, story_id, story)
         store.con.execute("UPDATE article_fingerprints SET scheme = 'an older scheme'")
         remade = memory_of(store, story_id, story)

@@ -20,11 +20,19 @@ from .sync import sync_stories
 class MatchSummary:
     verdicts: dict[str, int] = field(default_factory=dict)
     alerts_queued: int = 0
-    failed: int = 0  # stories that could not be loaded, so were not matched
+    failed: int = 0  # story folders that could not be loaded: not matched until fixed
+    broken: list[str] = field(default_factory=list)  # their slugs
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n} {v}" for v, n in sorted(self.verdicts.items())) or "nothing new"
-        return f"match   {counts}; {self.alerts_queued} alerts queued"
+        line = f"match   {counts}; {self.alerts_queued} alerts queued"
+        if self.failed:
+            stories = "story" if self.failed == 1 else "stories"
+            line += (
+                f"; {self.failed} broken {stories} not matched ({', '.join(self.broken)}):"
+                " see `storywatch story list`"
+            )
+        return line
 
 
 def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
@@ -35,7 +43,9 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
     verdicts: Counter[str] = Counter()
     summary = MatchSummary()
     with open_store(settings.database) as store:
-        stories = {story_id: story for story_id, story in sync_stories(store, settings)}
+        synced = sync_stories(store, settings)
+        summary.failed, summary.broken = len(synced.broken), [b.slug for b in synced.broken]
+        stories = dict(synced.stories)
         pending: dict[int, tuple[dict, list[int]]] = {}
         for story_id in stories:
             for article in store.rows("articles_to_match", {"story_id": story_id}):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from ..config import Settings
 from ..store import Store
-from ..stories import Story, load_stories
+from ..stories import BrokenStory, SeedDocument, Story, load_stories
 
 
 def sync_feeds(store: Store, settings: Settings) -> None:
@@ -23,10 +26,24 @@ def sync_feeds(store: Store, settings: Settings) -> None:
         store.execute("retire_config_feeds", {"urls": [f.url for f in settings.feeds]})
 
 
-def sync_stories(store: Store, settings: Settings) -> list[tuple[int, Story]]:
-    """The stories in the database match their folders; returns (story id, story) pairs."""
-    stories = load_stories(settings.stories_dir, settings.recipients)
-    return [(_sync_story(store, story), story) for story in stories]
+@dataclass(frozen=True)
+class SyncedStories:
+    """The stories that loaded, by their id in the database, and the folders that did not."""
+
+    stories: list[tuple[int, Story]]
+    broken: list[BrokenStory]
+
+
+def sync_stories(store: Store, settings: Settings) -> SyncedStories:
+    """The stories in the database match their folders; a folder that does not load is
+    recorded in story_load_errors (and its story, if it had loaded before, left as it was)."""
+    folders = load_stories(settings.stories_dir, settings.recipients)
+    synced = [(_sync_story(store, story), story) for story in folders.stories]
+    with store.transaction():
+        for broken in folders.broken:
+            store.execute("record_story_load_error", {"slug": broken.slug, "error": broken.error})
+        store.execute("clear_story_load_errors", {"broken": [b.slug for b in folders.broken]})
+    return SyncedStories(synced, folders.broken)
 
 
 def _sync_story(store: Store, story: Story) -> int:
@@ -43,29 +60,41 @@ def _sync_story(store: Store, story: Story) -> int:
     with store.transaction():
         if row:
             story_id = row["id"]
-            store.execute("update_story", {"story_id": story_id, **fields})
             store.execute("clear_story_seeds", {"story_id": story_id})
         else:
             story_id = store.scalar("insert_story", {"slug": story.slug, **fields})
-        for doc in story.documents:
-            found = store.one("find_seed_article", {"source": doc.source, "text": doc.text})
-            article_id = (
-                found["id"]
-                if found
-                else store.scalar(
-                    "insert_seed_article",
-                    {
-                        "source": doc.source,
-                        "url": doc.source if doc.source.startswith("http") else None,
-                        "title": doc.text.strip().splitlines()[0][:200]
-                        if doc.text.strip()
-                        else None,
-                        "text": doc.text,
-                    },
-                )
-            )
+        seeds = [_seed_article(store, doc) for doc in story.documents]
+        store.execute(
+            "insert_story_definition",
+            {
+                "story_id": story_id,
+                **fields,
+                "language": story.language,
+                "matching": json.dumps(story.matching, sort_keys=True),
+                "delivery": story.alerts.delivery,
+                "cooldown_seconds": story.alerts.cooldown.total_seconds(),
+                "seed_article_ids": seeds,
+            },
+        )
+        for article_id in seeds:
             store.execute(
                 "add_story_document",
                 {"story_id": story_id, "article_id": article_id, "role": "seed"},
             )
     return story_id
+
+
+def _seed_article(store: Store, doc: SeedDocument) -> int:
+    """The article of a seed document: the one stored with the same source and text, or new."""
+    found = store.one("find_seed_article", {"source": doc.source, "text": doc.text})
+    if found:
+        return found["id"]
+    return store.scalar(
+        "insert_seed_article",
+        {
+            "source": doc.source,
+            "url": doc.source if doc.source.startswith("http") else None,
+            "title": doc.text.strip().splitlines()[0][:200] if doc.text.strip() else None,
+            "text": doc.text,
+        },
+    )

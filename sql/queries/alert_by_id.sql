@@ -4,5 +4,5 @@ SELECT al.id, al.idempotency_key, al.recipient, al.message_id, al.status, al.att
        al.next_attempt_at, al.suppressed_reason, coalesce(al.gave_up, false) AS gave_up,
        al.story_id, s.slug AS story_slug, s.name AS story_name,
        s.description AS story_description
-FROM alerts al JOIN stories s ON s.id = al.story_id
+FROM alerts al JOIN current_stories s ON s.id = al.story_id
 WHERE al.id = $id;

@@ -1,1 +1,2 @@
-SELECT id, slug, name, description, recipients, alert_policy FROM stories ORDER BY slug;
+SELECT id, slug, name, description, recipients, alert_policy, load_error
+FROM current_stories ORDER BY slug;
