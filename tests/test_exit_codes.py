@@ -42,7 +42,7 @@ def test_alerts_that_all_fail_make_run_and_resend_exit_1(tmp_path, make_settings
     resent = CliRunner().invoke(main, ["alerts", "resend", str(alert["id"]), "--config", config])
     assert resent.exit_code == 1
     (line,) = resent.stderr.strip().splitlines()
-    assert f"alert {alert['id']} not sent" in line and "stays in the outbox" in line
+    assert f"alert {alert['id']} not sent" in line and "next attempt" in line
 
 
 def test_reextract_exits_1_when_pages_could_not_be_extracted_again(tmp_path, site, make_settings):
