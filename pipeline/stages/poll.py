@@ -77,6 +77,8 @@ def _poll_one(fetcher: Fetcher, feed: dict) -> _Polled:
         result.error, result.status, result.retry_after = str(exc), exc.status, exc.retry_after
     except FeedError as exc:
         result.error = str(exc)
+    except Exception as exc:  # a bug met on one feed's bytes is that feed's error, not the run's
+        result.error = f"unexpected error reading the feed: {type(exc).__name__}: {exc}"
     result.finished = datetime.now(UTC)
     return result
 
