@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import duckdb
 
-from . import stages
+from . import interrupt, stages
 from .config import ConfigError, Settings, load_settings
 from .store import StoreError, open_store
 from .stories import StoryError, write_story
@@ -79,11 +79,23 @@ STAGES = {
 @click.option("--force", is_flag=True, help="Poll every active feed now, due or not.")
 @with_settings
 def run(settings: Settings, stage: str | None, force: bool) -> None:
-    """One pass over all stages (poll, fetch, match, alert), then a summary of each."""
-    for name, function in STAGES.items():
-        if stage in (None, name):
-            summary = function(settings, force=force) if name == "poll" else function(settings)
-            click.echo(str(summary))
+    """One pass over all stages (poll, fetch, match, alert), then a summary of each.
+
+    Ctrl-C or SIGTERM stops at the next safe point: what is done is stored, no later stage
+    starts, and the exit code is 130 (SIGINT) or 143 (SIGTERM)."""
+    with interrupt.handlers():
+        try:
+            for name, function in STAGES.items():
+                if stage in (None, name):
+                    summary = (
+                        function(settings, force=force) if name == "poll" else function(settings)
+                    )
+                    click.echo(str(summary))
+                    # a stage without safe points of its own ran to its end; the next waits
+                    interrupt.check(f"stopped after {name}")
+        except interrupt.Interrupted as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(exc.exit_code)
 
 
 @main.command()
