@@ -337,3 +337,31 @@ def test_a_bad_character_reference_in_one_feed_stops_no_feed(feeds, settings):
     assert titles["urn:bad:decimal.xml"]["title"] == "Module \ufffd attached"
     assert titles["urn:bad:huge.xml"]["title"] == "Orbit \ufffd raised"
     assert titles["urn:item:port"]["url"] is None  # a link that cannot be fetched is not kept
+
+
+def test_a_stop_request_polls_no_further_feed_and_keeps_what_was_polled(feeds, settings):
+    """The signal comes while the first feed is being served: that feed is stored, the next
+    ones wait for the next run, and the stage says it was interrupted."""
+    import os
+    import signal
+
+    from pipeline import interrupt
+
+    for name in "abc":
+        feeds.rss(f"/{name}.xml", [(name, f"/{name}")])
+    s = settings("/a.xml", "/b.xml", "/c.xml")
+    s.http.concurrency = 1
+    serve = feeds.httpd.RequestHandlerClass.do_GET
+
+    def signal_then_serve(handler):
+        os.kill(os.getpid(), signal.SIGINT)
+        serve(handler)
+
+    feeds.httpd.RequestHandlerClass.do_GET = signal_then_serve
+    with interrupt.handlers(), pytest.raises(interrupt.Interrupted) as stopped:
+        stages.poll(s)
+    assert str(stopped.value) == "interrupted: 1 of 3 feeds polled, the rest waits for the next run"
+    assert stopped.value.exit_code == 130
+    assert len(entries(s)) == 1
+    feeds.httpd.RequestHandlerClass.do_GET = serve
+    assert stages.poll(s).new_entries == 2  # the next run polls the two that waited

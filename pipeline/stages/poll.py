@@ -61,7 +61,7 @@ def poll(settings: Settings, force: bool = False, due_now: list[str] = ()) -> Po
         for p in polled:
             with store.transaction():
                 summary.new_entries += _record_poll(store, p, summary, settings.polling)
-    interrupt.check(f"{len(polled)} feeds polled")
+    interrupt.check(f"{len(polled)} of {len(feeds)} feeds polled")
     return summary
 
 
