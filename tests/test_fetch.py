@@ -210,6 +210,35 @@ def test_the_claims_of_a_run_killed_with_kill_9_expire(config, slow_site):
     assert len(articles(settings.database)) == 12
 
 
+@pytest.mark.parametrize("slow_site", [(12, 0.4)], indirect=True)
+def test_a_stale_run_whose_lease_was_taken_over_rewrites_nothing(config, slow_site):
+    """A run paused past its lease (a stopped process, a suspended machine) comes back after
+    another run has stored and kept its entries: it writes none of them again."""
+    path = config(http={"timeout": 1}, timeout=2)
+    settings = load_settings(path)
+    stale = storywatch(path, "run", "--stage", "fetch")
+    wait_for(lambda: sum(slow_site.page_requests().values()) >= 2)
+    stale.send_signal(signal.SIGSTOP)
+    try:
+        time.sleep(7.5)  # past the lease: 2 x (1 s request + 2 s extraction) + 1 s
+        fresh = stages.fetch_articles(settings)
+        assert fresh.waiting == 0
+        before = _stored_articles(settings.database)
+        assert len(before) == 12
+    finally:
+        stale.send_signal(signal.SIGCONT)
+    out, err = stale.communicate(timeout=60)
+    assert stale.returncode == 0, err
+    assert _stored_articles(settings.database) == before
+
+
+def _stored_articles(database: Path) -> list[tuple]:
+    with open_store(database, read_only=True) as store:
+        return store.con.execute(
+            "SELECT entry_id, attempts, fetched_at, status, text FROM articles ORDER BY 1"
+        ).fetchall()
+
+
 @pytest.mark.parametrize("slow_site", [(10, 0.5)], indirect=True)
 @pytest.mark.parametrize(
     ("signum", "code", "to_group"), [(signal.SIGINT, 130, True), (signal.SIGTERM, 143, False)]
