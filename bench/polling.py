@@ -11,20 +11,17 @@ process's maximum resident size.
 
 from __future__ import annotations
 
-import argparse
 import resource
 import sys
 import tempfile
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import loopback  # noqa: E402
 from pipeline import stages  # noqa: E402
-from pipeline.config import FeedConfig, HttpConfig, PollingConfig, Settings  # noqa: E402
-from pipeline.paths import SEEDS_DIR  # noqa: E402
 
 
 def rss(feed: int, items: int) -> bytes:
@@ -59,18 +56,11 @@ def serve(host: str, bodies: dict[str, bytes], etags: bool) -> ThreadingHTTPServ
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer((host, 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return loopback.serve(host, Handler)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--feeds", type=int, default=500)
-    parser.add_argument("--items", type=int, default=50)
-    parser.add_argument("--hosts", type=int, default=16)
-    parser.add_argument("--concurrency", type=int, default=HttpConfig().concurrency)
+    parser = loopback.parser(__doc__, feeds=500, items=50)
     parser.add_argument(
         "--no-etag", action="store_true", help="serve no ETag: every poll downloads and parses"
     )
@@ -87,15 +77,7 @@ def main() -> None:
         for f in range(args.feeds)
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            database=Path(tmp) / "bench.duckdb",
-            stories_dir=SEEDS_DIR,
-            feeds=[FeedConfig(url=u) for u in urls],
-            http=HttpConfig(
-                allow_private=["127.0.0.0/8"], per_host_gap=0, concurrency=args.concurrency
-            ),
-            polling=PollingConfig(min_interval=0),
-        )
+        settings = loopback.settings(Path(tmp) / "bench.duckdb", urls, args.concurrency)
         print(
             f"{args.feeds} feeds x {args.items} items on {args.hosts} loopback hosts, "
             f"concurrency {args.concurrency}, {'no ETag' if args.no_etag else 'ETag'}"

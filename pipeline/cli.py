@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import stages
+from . import interrupt, stages
 from .config import Settings, load_settings
 from .errors import BUG, RecordedFailures, StorywatchError, UsageError
 from .store import open_store
@@ -134,13 +134,24 @@ STAGES = {
 def run(settings: Settings, stage: str | None, force: bool) -> None:
     """One pass over all stages (poll, fetch, match, alert), then a summary of each.
 
-    Exits 1 when a stage recorded failures (feeds, pages, stories or alerts that failed)."""
+    Exits 1 when a stage recorded failures (feeds, pages, stories or alerts that failed).
+    Ctrl-C or SIGTERM stops at the next safe point: what is done is stored, no later stage
+    starts, and the exit code is 130 (SIGINT) or 143 (SIGTERM)."""
     summaries = []
-    for name, function in STAGES.items():
-        if stage in (None, name):
-            summary = function(settings, force=force) if name == "poll" else function(settings)
-            click.echo(str(summary))
-            summaries.append(summary)
+    with interrupt.handlers():
+        try:
+            for name, function in STAGES.items():
+                if stage in (None, name):
+                    summary = (
+                        function(settings, force=force) if name == "poll" else function(settings)
+                    )
+                    click.echo(str(summary))
+                    summaries.append(summary)
+                    # a stage without safe points of its own ran to its end; the next waits
+                    interrupt.check(f"stopped after {name}")
+        except interrupt.Interrupted as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(exc.exit_code)
     exit_for(summaries)
 
 

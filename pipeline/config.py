@@ -135,6 +135,7 @@ class ExtractionConfig(_Section):
     timeout: float = Field(20, gt=0, description="seconds one page's extraction may take")
     max_html_bytes: int = Field(3_000_000, gt=0, description="larger pages are not extracted")
     workers: int = Field(2, ge=1, le=32, description="extraction processes")
+    batch: int = Field(500, ge=1, description="pages fetched per run; the rest wait their turn")
     keep_raw_days: int = Field(90, ge=0, description="raw pages kept for `reextract`")
     # a short line seen on this many of a site's articles is the site's, not the article's
     learn_min_articles: int = Field(2, ge=2)

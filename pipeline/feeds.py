@@ -41,7 +41,10 @@ def parse_feed(
     Entries of a slightly broken (bozo) feed are kept."""
     if not content.strip():
         raise FeedError("empty body")
-    parsed = feedparser_result(content, headers, url)
+    try:
+        parsed = feedparser_result(content, headers, url)
+    except Exception as exc:  # feedparser has no error family; one feed's bytes, one feed's error
+        raise FeedError(f"not a feed we can read: {type(exc).__name__}: {exc}") from None
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = parsed.get("bozo_exception") or "no RSS or Atom document"
         raise FeedError(f"not a feed: {reason}")
@@ -59,10 +62,25 @@ def feedparser_result(
 ) -> feedparser.FeedParserDict:
     """feedparser's own reading of the bytes, with the HTTP headers they came with."""
     headers = {k.lower(): v for k, v in (headers or {}).items()}
+    content = BAD_CHAR_REF.sub(_replace_ref, content)
     if url:
         # bytes carry no address: feedparser takes the base URI from Content-Location
         headers["content-location"] = urljoin(url, headers.get("content-location", ""))
     return feedparser.parse(content, response_headers=headers)
+
+
+# A numeric character reference: feedparser calls chr() on it, which raises beyond U+10FFFF and
+# yields a lone surrogate (which no UTF-8 store takes) for U+D800..U+DFFF.
+BAD_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+
+
+def _replace_ref(match: re.Match) -> bytes:
+    """A reference to a character that cannot exist becomes U+FFFD, as HTML5 parsers do."""
+    hex_digits, digits = match.groups()
+    point = int(hex_digits, 16) if hex_digits else int(digits)
+    if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+        return b"&#xFFFD;"
+    return match.group(0)
 
 
 def _shared_guids(entries: list) -> set[str]:
@@ -104,8 +122,16 @@ def entry_key(guid: str | None, canonical: str | None, title: str | None, publis
 
 
 def _http_link(link: str | None) -> str | None:
-    # a feed can carry file:, javascript: or data: links; they are never fetched nor kept
-    return link if link and urlsplit(link.strip()).scheme.lower() in ("http", "https") else None
+    # a feed can carry file:, javascript: or data: links; they are never fetched nor kept,
+    # nor are links that do not parse (a port out of range, a broken IPv6 address)
+    if not link:
+        return None
+    try:
+        parts = urlsplit(link.strip())
+        parts.port  # noqa: B018 (parsed lazily: raises here for a port out of range)
+    except ValueError:
+        return None
+    return link if parts.scheme.lower() in ("http", "https") else None
 
 
 TRACKING = re.compile(

@@ -14,6 +14,7 @@ from pebble.common import ProcessExpired
 
 from .config import ExtractionConfig
 from .extract import Extracted, extract
+from .interrupt import ignore_in_worker
 
 
 class ExtractionFailed(Exception):
@@ -30,7 +31,9 @@ class ExtractionPool:
         self._main.enter_context(_main_not_rerun())
         # forkserver: the stage forks from a process with threads, where fork is unsafe
         context = multiprocessing.get_context("forkserver")
-        self.pool = ProcessPool(max_workers=config.workers, context=context)
+        self.pool = ProcessPool(
+            max_workers=config.workers, context=context, initializer=ignore_in_worker
+        )
 
     def __enter__(self) -> ExtractionPool:
         return self

@@ -301,3 +301,67 @@ def test_one_slow_host_does_not_hold_up_the_others(tmp_path):
     finally:
         for server in [slow, *quick]:
             server.httpd.shutdown()
+
+
+def test_a_bad_character_reference_in_one_feed_stops_no_feed(feeds, settings):
+    """Character references no XML parser can turn into text (beyond U+10FFFF, a lone
+    surrogate, too many digits) and a link whose port is out of range: each feed is still
+    read, its entries kept with U+FFFD where the reference was, and the good feed is stored."""
+    feeds.rss("/good.xml", [("good", "/good")])
+    bad = {
+        "/beyond.xml": "Rocket &#x110000; lifts off",
+        "/surrogate.xml": "Crew &#xD800; docks",
+        "/decimal.xml": "Module &#55296; attached",
+        "/huge.xml": "Orbit &#99999999999999999999999; raised",
+    }
+    for path, title in bad.items():
+        xml = (
+            f"<rss version='2.0'><channel><title>T</title><item><guid>urn:bad:{path[1:]}</guid>"
+            f"<link>{feeds.url}/a{path}</link><title>{title}</title></item></channel></rss>"
+        )
+        feeds.routes[path] = (200, {"Content-Type": "application/rss+xml"}, xml.encode())
+    port = (
+        "<rss version='2.0'><channel><title>T</title><item><guid>urn:item:port</guid>"
+        "<link>http://news.example.org:99999999/x</link><title>Bad port</title></item>"
+        "</channel></rss>"
+    )
+    feeds.routes["/port.xml"] = (200, {"Content-Type": "application/rss+xml"}, port.encode())
+    s = settings("/good.xml", *bad, "/port.xml")
+    summary = stages.poll(s)
+    assert (summary.ok, summary.failed, summary.new_entries) == (6, 0, 6)
+    with open_store(s.database, read_only=True) as store:
+        titles = {r["guid"]: r for r in store.rows_sql("SELECT guid, title, url FROM entries")}
+    assert titles["urn:item:good"]["title"] == "good"
+    assert titles["urn:bad:beyond.xml"]["title"] == "Rocket \ufffd lifts off"
+    assert titles["urn:bad:surrogate.xml"]["title"] == "Crew \ufffd docks"
+    assert titles["urn:bad:decimal.xml"]["title"] == "Module \ufffd attached"
+    assert titles["urn:bad:huge.xml"]["title"] == "Orbit \ufffd raised"
+    assert titles["urn:item:port"]["url"] is None  # a link that cannot be fetched is not kept
+
+
+def test_a_stop_request_polls_no_further_feed_and_keeps_what_was_polled(feeds, settings):
+    """The signal comes while the first feed is being served: that feed is stored, the next
+    ones wait for the next run, and the stage says it was interrupted."""
+    import os
+    import signal
+
+    from pipeline import interrupt
+
+    for name in "abc":
+        feeds.rss(f"/{name}.xml", [(name, f"/{name}")])
+    s = settings("/a.xml", "/b.xml", "/c.xml")
+    s.http.concurrency = 1
+    serve = feeds.httpd.RequestHandlerClass.do_GET
+
+    def signal_then_serve(handler):
+        os.kill(os.getpid(), signal.SIGINT)
+        serve(handler)
+
+    feeds.httpd.RequestHandlerClass.do_GET = signal_then_serve
+    with interrupt.handlers(), pytest.raises(interrupt.Interrupted) as stopped:
+        stages.poll(s)
+    assert str(stopped.value) == "interrupted: 1 of 3 feeds polled, the rest waits for the next run"
+    assert stopped.value.exit_code == 130
+    assert len(entries(s)) == 1
+    feeds.httpd.RequestHandlerClass.do_GET = serve
+    assert stages.poll(s).new_entries == 2  # the next run polls the two that waited

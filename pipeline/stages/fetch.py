@@ -6,10 +6,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from concurrent.futures import ThreadPoolExecutor
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .. import interrupt
 from ..boilerplate import clean, learnable, lines
 from ..config import ExtractionConfig, Settings
 from ..extract import Extracted, html_to_text, stub_reason
@@ -18,7 +23,8 @@ from ..sandbox import ExtractionFailed, ExtractionPool
 from ..store import Store, open_store
 
 FETCH_ATTEMPTS = 3
-FETCH_BATCH = 500
+# the longest a finished page waits in memory before it is written
+FLUSH_SECONDS = 1.0
 
 
 @dataclass
@@ -26,14 +32,20 @@ class FetchSummary:
     extracted: int = 0
     fallback: int = 0
     failed: int = 0
+    waiting: int = 0  # entries that still need their page after this run (the batch, retries)
 
     def count(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
 
+    @property
+    def stored(self) -> int:
+        return self.extracted + self.fallback + self.failed
+
     def __str__(self) -> str:
+        waiting = f"; {self.waiting:,} wait for the next run" if self.waiting else ""
         return (
             f"fetch   {self.extracted} extracted, {self.fallback} from the feed summary, "
-            f"{self.failed} failed"
+            f"{self.failed} failed{waiting}"
         )
 
 
@@ -48,29 +60,129 @@ class Page:
 
 
 def fetch_articles(settings: Settings) -> FetchSummary:
-    """Download and extract the page of every entry that has no article yet."""
-    with open_store(settings.database) as store:
-        todo = store.rows(
-            "entries_to_fetch", {"max_attempts": FETCH_ATTEMPTS, "limit": FETCH_BATCH}
-        )
-    pages: list[Page] = []
-    if todo:
-        with (
-            Fetcher(settings.http) as fetcher,
-            ExtractionPool(settings.extraction) as extractor,
-            ThreadPoolExecutor(settings.http.concurrency) as threads,
-        ):
-            pages = list(threads.map(lambda e: _fetch_one(fetcher, extractor, e), todo))
+    """Download and extract the page of every entry that has no article yet, at most
+    `[extraction] batch` of them; each page is stored as soon as it is done.
+
+    Entries are claimed before their page is fetched, so two runs at once split the work; a
+    claim is a lease that this run renews as it writes, and that ends by itself if it dies.
+    On Ctrl-C or SIGTERM no new page is started: the pages in flight are stored, the claims
+    released, and `Interrupted` says how many pages were stored.
+    """
     summary = FetchSummary()
-    with open_store(settings.database) as store:
-        for page in pages:
-            with store.transaction():
-                summary.count(_store(store, page, settings.extraction))
-        store.execute("prune_raw_pages", {"keep_days": settings.extraction.keep_raw_days})
+    claims = Claims(settings)
+    try:
+        with open_store(settings.database) as store:
+            first = claims.take(store)
+        if first:
+            with (
+                Fetcher(settings.http) as fetcher,
+                ExtractionPool(settings.extraction) as extractor,
+                ThreadPoolExecutor(settings.http.concurrency) as threads,
+            ):
+                work = lambda entry: _fetch_one(fetcher, extractor, entry)  # noqa: E731
+                _stream(settings, claims, first, lambda e: threads.submit(work, e), summary)
+    finally:
+        with open_store(settings.database) as store:
+            store.execute("release_claims", {"run_id": claims.run_id})
+            summary.waiting = store.scalar("entries_waiting", {"max_attempts": FETCH_ATTEMPTS})
+            store.execute("prune_raw_pages", {"keep_days": settings.extraction.keep_raw_days})
+    interrupt.check(f"{summary.stored} pages stored")
     return summary
 
 
-def _fetch_one(fetcher: Fetcher, extractor: ExtractionPool, entry: dict) -> Page:
+class Claims:
+    """This run's claims: taken a group at a time as the work goes, renewed at every write,
+    released at the end (or left to expire, if the run is killed)."""
+
+    def __init__(self, settings: Settings):
+        self.run_id = uuid.uuid4().hex
+        self.group = 2 * settings.http.concurrency  # enough to keep every thread busy
+        self.left = settings.extraction.batch
+        self.after = -1  # entries are claimed in id order: the next claim starts past the last
+        # between two renewals at most one page's time passes: its request (redirects
+        # included), its host's turn, its extraction; twice that, as a margin
+        http, extraction = settings.http, settings.extraction
+        self.lease = 2 * (http.timeout + http.per_host_gap + extraction.timeout) + FLUSH_SECONDS
+
+    @property
+    def more(self) -> bool:
+        return self.left > 0
+
+    def take(self, store: Store) -> list[dict]:
+        """Claim the next group of entries; returns them (empty when none is left)."""
+        if not self.more:
+            return []
+        limit = min(self.group, self.left)
+        params = {"run_id": self.run_id, "lease_seconds": self.lease, "after": self.after}
+        params |= {"max_attempts": FETCH_ATTEMPTS, "limit": limit}
+        ids = [r["entry_id"] for r in store.rows("claim_entries", params)]
+        self.left = self.left - len(ids) if len(ids) == limit else 0
+        if not ids:
+            return []
+        self.after = max(ids)
+        return store.rows("entries_by_id", {"ids": ids})
+
+    def renew(self, store: Store) -> None:
+        store.execute("renew_claims", {"run_id": self.run_id, "lease_seconds": self.lease})
+
+    def release(self, store: Store, entry_id: int) -> bool:
+        """Give up the claim on an entry being stored; False when another run took it over."""
+        return bool(store.rows("release_claim", {"run_id": self.run_id, "entry_id": entry_id}))
+
+
+def _stream(
+    settings: Settings,
+    claims: Claims,
+    first: list[dict],
+    submit: Callable[[dict], Future],
+    summary: FetchSummary,
+) -> None:
+    """Keep `concurrency` pages in flight and write the finished ones in small groups.
+
+    Memory holds the pages in flight and those waiting to be written, never the batch. Each
+    write opens the database (the lock of its single writer) for a moment: writing every page
+    alone would take the lock hundreds of times and make another run or a reader wait for it
+    as often; a group of up to `concurrency` pages, or whatever finished within FLUSH_SECONDS,
+    keeps the lock free during the network work and loses at most that group in a crash.
+    """
+    width = settings.http.concurrency
+    queue, running, finished = deque(first), set(), []
+    last_write = time.monotonic()
+    while queue or running or finished:
+        while queue and len(running) < width and not interrupt.requested():
+            running.add(submit(queue.popleft()))
+        if running:
+            done, running = wait(running, timeout=FLUSH_SECONDS, return_when=FIRST_COMPLETED)
+            finished += [f.result() for f in done]
+        stopping = interrupt.requested()
+        hungry = not queue and claims.more and not stopping
+        due = finished and (
+            len(finished) >= width or not running or time.monotonic() - last_write >= FLUSH_SECONDS
+        )
+        if due or hungry or (stopping and not running):
+            with open_store(settings.database) as store:
+                _write(store, finished, claims, settings.extraction, summary)
+                claims.renew(store)
+                if hungry:
+                    queue.extend(claims.take(store))
+            finished, last_write = [], time.monotonic()
+        if stopping and not running:
+            return
+
+
+def _write(
+    store: Store, pages: list[Page], claims: Claims, config: ExtractionConfig, summary
+) -> None:
+    for page in pages:
+        if page.error and interrupt.requested():
+            continue  # it may have failed because of the signal: tried again next run
+        with store.transaction():
+            # a run that lost its lease writes nothing: the entry is another run's now
+            if claims.release(store, page.entry["entry_id"]):
+                summary.count(_store(store, page, config))
+
+
+def _fetch_page(fetcher: Fetcher, extractor: ExtractionPool, entry: dict) -> Page:
     page = Page(entry)
     if not entry["url"]:
         page.error = "the feed entry has no link"
@@ -85,6 +197,13 @@ def _fetch_one(fetcher: Fetcher, extractor: ExtractionPool, entry: dict) -> Page
     except ExtractionFailed as exc:
         page.error = str(exc)
     return page
+
+
+def _fetch_one(fetcher: Fetcher, extractor: ExtractionPool, entry: dict) -> Page:
+    try:
+        return _fetch_page(fetcher, extractor, entry)
+    except Exception as exc:  # a bug met on one page is that page's failure, not the run's
+        return Page(entry, error=f"unexpected error: {type(exc).__name__}: {exc}")
 
 
 def _store(store: Store, page: Page, config: ExtractionConfig) -> str:

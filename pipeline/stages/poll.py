@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from .. import interrupt
 from ..config import PollingConfig, Settings
 from ..feeds import Feed, FeedError, parse_feed
 from ..http import Fetcher, FetchError, Response
@@ -53,16 +54,20 @@ def poll(settings: Settings, force: bool = False, due_now: list[str] = ()) -> Po
             "feeds_to_poll", {"force": force, "now": datetime.now(UTC), "due_now": list(due_now)}
         )
     with Fetcher(settings.http) as fetcher, ThreadPoolExecutor(settings.http.concurrency) as pool:
-        polled = list(pool.map(lambda f: _poll_one(fetcher, f), feeds))
+        # on a stop request, the feeds not started yet are left for the next run
+        polled = [p for p in pool.map(lambda f: _poll_one(fetcher, f), feeds) if p]
     summary = PollSummary(feeds=len(polled))
     with open_store(settings.database) as store:
         for p in polled:
             with store.transaction():
                 summary.new_entries += _record_poll(store, p, summary, settings.polling)
+    interrupt.check(f"{len(polled)} of {len(feeds)} feeds polled")
     return summary
 
 
-def _poll_one(fetcher: Fetcher, feed: dict) -> _Polled:
+def _poll_one(fetcher: Fetcher, feed: dict) -> _Polled | None:
+    if interrupt.requested():
+        return None
     started = datetime.now(UTC)
     result = _Polled(feed, started, started)
     try:
@@ -77,6 +82,8 @@ def _poll_one(fetcher: Fetcher, feed: dict) -> _Polled:
         result.error, result.status, result.retry_after = str(exc), exc.status, exc.retry_after
     except FeedError as exc:
         result.error = str(exc)
+    except Exception as exc:  # a bug met on one feed's bytes is that feed's error, not the run's
+        result.error = f"unexpected error reading the feed: {type(exc).__name__}: {exc}"
     result.finished = datetime.now(UTC)
     return result
 

@@ -1,3 +1,5 @@
+-- An entry's article. Only a failed article is written again (a retry): one that was stored,
+-- and maybe matched since, is never rewritten by a run that fetched it too.
 INSERT INTO articles (entry_id, url, status, http_status, title, author, published_at,
                       site_name, language, text, error, raw_sha256, site, removed)
 VALUES ($entry_id, $url, $status, $http_status, $title, $author, $published_at,
@@ -8,4 +10,5 @@ ON CONFLICT (entry_id) DO UPDATE SET
     title = excluded.title, author = excluded.author, published_at = excluded.published_at,
     site_name = excluded.site_name, language = excluded.language, text = excluded.text,
     error = excluded.error, raw_sha256 = excluded.raw_sha256, site = excluded.site,
-    removed = excluded.removed;
+    removed = excluded.removed
+WHERE articles.status = 'failed';

@@ -1,0 +1,41 @@
+"""What the benches share: threaded HTTP servers on loopback addresses, options, settings."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from pipeline.config import FeedConfig, HttpConfig, PollingConfig, Settings
+from pipeline.paths import SEEDS_DIR
+
+
+def serve(host: str, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """Serve on `host` at a free port, in a daemon thread, until `shutdown()`."""
+    server = ThreadingHTTPServer((host, 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def parser(doc: str, **counts: int) -> argparse.ArgumentParser:
+    """Options `--NAME N` for each count, plus `--hosts` (16) and `--concurrency` (the default)."""
+    options = argparse.ArgumentParser(description=doc.splitlines()[0])
+    for name, default in counts.items():
+        options.add_argument(f"--{name}", type=int, default=default)
+    options.add_argument("--hosts", type=int, default=16)
+    options.add_argument("--concurrency", type=int, default=HttpConfig().concurrency)
+    return options
+
+
+def settings(database: Path, feeds: list[str], concurrency: int) -> Settings:
+    """Settings for a pipeline over loopback feeds: any loopback host allowed, no gap, no floor
+    under the polling interval."""
+    return Settings(
+        database=database,
+        stories_dir=SEEDS_DIR,
+        feeds=[FeedConfig(url=u) for u in feeds],
+        http=HttpConfig(allow_private=["127.0.0.0/8"], per_host_gap=0, concurrency=concurrency),
+        polling=PollingConfig(min_interval=0),
+    )
