@@ -39,9 +39,11 @@ class Work:
     """A story's waiting articles and what its judgements start from, read in one go."""
 
     articles: list[dict]
-    memory: StoryMemory
-    state: dict | None  # `story_state`: decisions made from another state are not written
-    prints: dict[int, tuple[bytes, bytes]]  # fingerprints made while loading, not yet stored
+    known: list[dict]  # `story_memory`: what the story knows
+    copies: list[dict]  # `story_copies`: the copies it has seen, by fingerprint or text
+    state: dict | None  # `story_states`: decisions made from another state are not written
+    memory: StoryMemory | None = None  # made from the above by `judge`, the file closed
+    prints: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # made, to store
 
 
 @dataclass
@@ -73,18 +75,19 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
 def read_work(store: Store, stories: dict[int, Story]) -> dict[int, Work]:
     """The work of every story that has articles waiting (the others are not loaded)."""
     work = {}
-    for story_id, story in stories.items():
+    for story_id in stories:
         articles = store.rows("articles_to_match", {"story_id": story_id})
         if articles:
-            memory, prints = load_memory(store, story_id, story)
-            state = store.one("story_state", {"story_id": story_id})
-            work[story_id] = Work(articles, memory, state, prints)
+            work[story_id] = Work(articles, *_memory_rows(store, story_id), state=None)
+    for state in store.rows("story_states", {"story_ids": list(work)}):
+        work[state.pop("story_id")].state = state
     return work
 
 
 def judge(settings: Settings, stories: dict[int, Story], work: dict[int, Work]) -> list[Judged]:
     """Every waiting article against its stories, oldest first, each story learning as it
-    goes: the decisions in the order they were made. Pure; the memories learn in place."""
+    goes: the decisions in the order they were made. Needs no database: each story's memory
+    is made here from its work, and learns in place."""
     pending: dict[int, tuple[dict, list[int]]] = {}
     for story_id, w in work.items():
         for article in w.articles:
@@ -94,6 +97,8 @@ def judge(settings: Settings, stories: dict[int, Story], work: dict[int, Work]) 
         key=lambda p: (p[0]["published_at"] is None, p[0]["published_at"], p[0]["id"]),
     )
     limits = {story_id: thresholds(settings, stories[story_id]) for story_id in work}
+    for story_id, w in work.items():
+        w.memory, w.prints = memory_from(w.known, w.copies, stories[story_id])
     judged = []
     for article, story_ids in order:
         # an article's features are computed once, then compared with every story
@@ -123,7 +128,11 @@ def write(
     A story that another run matched, or that was edited, since its work was read is left
     for the next run, which judges its articles again from what is stored then.
     """
-    fresh = {s for s, w in work.items() if store.one("story_state", {"story_id": s}) == w.state}
+    now_states = {
+        state.pop("story_id"): state
+        for state in store.rows("story_states", {"story_ids": list(work)})
+    }
+    fresh = {sid for sid, w in work.items() if w.state and now_states.get(sid) == w.state}
     judged = [j for j in judged if j.story_id in fresh]
     limits = {story_id: thresholds(settings, stories[story_id]) for story_id in fresh}
     rows = store.rows(
@@ -143,18 +152,20 @@ def write(
     match_ids = {(r["story_id"], r["article_id"]): r["id"] for r in rows}
     written = [j for j in judged if (j.story_id, j.article["id"]) in match_ids]
 
-    updates = {sid: known_updates(store, sid) for sid in fresh}
+    # only a story that met copies this run can have new corroborations
+    copied = {j.story_id for j in written if j.decision.verdict in COPIES}
+    updates = {story_id: known_updates(store, story_id) for story_id in copied}
     carried, learned = [], {sid: [] for sid in fresh}
     prints = {aid: p for sid in fresh for aid, p in work[sid].prints.items()}
     for j in written:
-        match_id = match_ids[j.story_id, j.article["id"]]
-        carried += corroborations(
-            updates[j.story_id],
-            match_id=match_id,
-            article_id=j.article["id"],
-            decision=j.decision,
-            sentence_known=limits[j.story_id].sentence_known,
-        )
+        if j.story_id in copied:
+            carried += corroborations(
+                updates[j.story_id],
+                match_id=match_ids[j.story_id, j.article["id"]],
+                article_id=j.article["id"],
+                decision=j.decision,
+                sentence_known=limits[j.story_id].sentence_known,
+            )
         if j.decision.verdict == "update":
             learned[j.story_id].append(j.article["id"])
         if j.fingerprint:
@@ -186,18 +197,24 @@ def write(
     return written, queued
 
 
-def load_memory(
-    store: Store, story_id: int, story: Story
+def _memory_rows(store: Store, story_id: int) -> tuple[list[dict], list[dict]]:
+    """What a story's memory is made from: what it knows, and the copies it has seen."""
+    known = store.rows("story_memory", {"story_id": story_id})
+    copies = store.rows("story_copies", {"story_id": story_id, "scheme": SIGNATURE_SCHEME})
+    return known, copies
+
+
+def memory_from(
+    known: list[dict], copies: list[dict], story: Story
 ) -> tuple[StoryMemory, dict[int, tuple[bytes, bytes]]]:
     """The story's memory: what it knows, and the copies it has seen, by their stored
     fingerprints; with the fingerprints it had to make (from the text, for copies that have
-    none of the current scheme), for the caller to store."""
-    known = store.rows("story_memory", {"story_id": story_id})
+    none of the current scheme), for the caller to store. Pure."""
     memory = StoryMemory(
         [(r["id"], with_title(r["title"], r["text"])) for r in known], story.language
     )
     made = {}
-    for row in store.rows("story_copies", {"story_id": story_id, "scheme": SIGNATURE_SCHEME}):
+    for row in copies:
         if row["minhash"] is None:
             f = features(with_title(row["title"], row["text"]), story.language)
             memory.remember_copy(row["id"], f)
@@ -209,7 +226,7 @@ def load_memory(
 
 def memory_of(store: Store, story_id: int, story: Story) -> StoryMemory:
     """The story's memory, storing the fingerprints it had to make."""
-    memory, made = load_memory(store, story_id, story)
+    memory, made = memory_from(*_memory_rows(store, story_id), story)
     save_fingerprints(store, made)
     return memory
 
