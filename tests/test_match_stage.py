@@ -23,21 +23,21 @@ def stored(settings) -> dict[str, list]:
         return {name: store.rows_sql(query) for name, query in STORED.items()}
 
 
-def fetched(make_settings):
+def judged_demo(make_settings):
+    """The demo's 10 articles fetched, then a match run's first two phases: read and judge."""
     settings = make_settings()
     stages.poll(settings)
     assert stages.fetch_articles(settings).extracted == 10
-    return settings
-
-
-def test_the_next_run_can_match_while_a_run_judges_and_nothing_is_written_twice(make_settings):
-    settings = fetched(make_settings)
     with open_store(settings.database) as store:
         stories = dict(sync_stories(store, settings))
     with open_store(settings.database, read_only=True) as store:
         work = read_work(store, stories)
-    judged = judge(settings, stories, work)  # the file is closed: another writer may open it
-    assert len(judged) == 10
+    return settings, stories, work, judge(settings, stories, work)
+
+
+def test_the_next_run_can_match_while_a_run_judges_and_nothing_is_written_twice(make_settings):
+    settings, stories, work, judged = judged_demo(make_settings)
+    assert len(judged) == 10  # judged with the file closed: another writer may open it
 
     other = stages.match(settings, now=NOW)
     assert sum(other.verdicts.values()) == 10 and other.alerts_queued == 1
@@ -51,12 +51,7 @@ def test_the_next_run_can_match_while_a_run_judges_and_nothing_is_written_twice(
 
 
 def test_one_run_stores_what_the_phases_decided_in_their_order(make_settings):
-    settings = fetched(make_settings)
-    with open_store(settings.database) as store:
-        stories = dict(sync_stories(store, settings))
-    with open_store(settings.database, read_only=True) as store:
-        work = read_work(store, stories)
-    judged = judge(settings, stories, work)
+    settings, stories, work, judged = judged_demo(make_settings)
     with open_store(settings.database) as store, store.transaction():
         written, queued = write(store, settings, stories, work, judged, NOW)
     assert written == judged and queued == 1

@@ -13,8 +13,8 @@ from pipeline import stages
 from pipeline.cli import main
 from pipeline.demo import demo_pages
 from pipeline.demo.site import DemoSite
-from pipeline.store import open_store
 from tests.conftest import LOOPBACK_HTTP, write_config
+from tests.test_extraction import stored
 
 
 class DecoratedSite(DemoSite):
@@ -79,15 +79,6 @@ after inspectors found worn bolts in two of the old spans and asked for a second
 BOT_CHECK = """<!DOCTYPE html><html lang="en"><head><title>One moment</title></head><body>
 <div class="main"><h1>One moment, please</h1><p>Checking your browser before you go on.</p>
 <p>Verify you are human by ticking the box below.</p></div></body></html>"""
-
-
-def stored(settings) -> dict[str, dict]:
-    with open_store(settings.database, read_only=True) as store:
-        rows = store.rows_sql(
-            "SELECT a.status, a.text, a.error, e.url FROM articles a JOIN entries e "
-            "ON e.id = a.entry_id"
-        )
-    return {r["url"].rsplit("/", 1)[1].removesuffix(".html"): r for r in rows}
 
 
 @pytest.mark.parametrize(
