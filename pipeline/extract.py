@@ -98,10 +98,10 @@ def article(extracted: Extracted, site_lines: frozenset[str] | set[str] = frozen
 def stub_reason(text: str, withheld: str | None = None, notice: str | None = None) -> str | None:
     """Why `text` is not an article (paywall, consent wall, too short), or None.
 
-    `withheld` is a notice found in the text itself: the extractor took it for the article, so
-    a short text that holds one is a stub, a paywall's teaser included. `notice` is one found
-    only elsewhere on the page: cookie banners and "Cookie settings" links sit on article pages
-    too, so it only names the reason when the text is too short to be an article anyway.
+    `withheld` is a notice the text itself gives in place of the article (a paywall's teaser
+    included). `notice` is one found only elsewhere on the page: cookie banners and "Cookie
+    settings" links sit on article pages too, so it only names the reason when the text is
+    too short to be an article anyway.
     """
     if len(text) > STUB_MAX_CHARS:
         return None
@@ -117,6 +117,17 @@ def _notice(text: str) -> str | None:
         if pattern.search(text):
             return reason
     return None
+
+
+def _withheld(text: str) -> str | None:
+    """The notice a short text gives in place of its article: the text is little else, or
+    ends with it (a teaser that a paywall cuts off). A notice's words amid an article's prose
+    ("cheaper for subscribers", "cookie settings must be easy to refuse") are the news."""
+    if len(text) > STUB_MAX_CHARS or not (reason := _notice(text)):
+        return None
+    paragraphs = [line for line in text.splitlines() if line.strip()]
+    rest = sum(len(line) for line in paragraphs if not _notice(line))
+    return reason if _notice(paragraphs[-1]) or rest < MIN_TEXT_CHARS else None
 
 
 def _page_notice(text: str, html: bytes | str) -> str | None:
@@ -149,7 +160,7 @@ def extract(html: bytes | str, url: str | None = None) -> Extracted:
         published=_date(meta["published"]),
         site_name=meta["site_name"],
         language=_language(meta["language"], text),
-        withheld=_notice(text) if len(text) <= STUB_MAX_CHARS else None,
+        withheld=_withheld(text),
         notice=_page_notice(text, html),
     )
 

@@ -100,6 +100,34 @@ def test_short_articles_on_pages_with_cookie_notices_are_stored_as_articles(
     assert "cookies" not in update["text"].lower()
 
 
+# Short articles that name what a notice names, in their own prose
+IN_PASSING = {
+    "subscribers": [
+        "The streaming service said on Tuesday that its new yearly plan would cost less for "
+        "subscribers who pay for twelve months at once; the monthly price stays as it is.",
+        "The company expects most of its customers in the region to move to the yearly plan "
+        "before the summer, a spokeswoman said. Rivals have cut their prices twice this year.",
+    ],
+    "cookies": [
+        "The privacy regulator ruled on Thursday that cookie settings must be as easy to "
+        "refuse as to accept, and gave the three largest shopping sites a month to comply.",
+        "Fines for sites that keep the refusal button hidden can reach four per cent of a "
+        "company's yearly turnover, the regulator said in its decision.",
+    ],
+}
+
+
+@pytest.mark.parametrize("topic", list(IN_PASSING))
+def test_a_short_article_that_names_a_notice_in_its_prose_is_an_article(make_settings, site, topic):
+    site.pages["harbour-bridge-repairs"].paragraphs = IN_PASSING[topic]
+    settings = make_settings(feeds=[site.feed_url("world")])
+    stages.poll(settings)
+    assert stages.fetch_articles(settings).extracted == 3
+    article = stored(settings)["harbour-bridge-repairs"]
+    assert (article["status"], article["error"]) == ("extracted", None)
+    assert all(paragraph in article["text"] for paragraph in IN_PASSING[topic])
+
+
 @pytest.mark.parametrize(
     "page, reason",
     [(CONSENT_WALL, "consent wall"), (PAYWALL_TEASER, "paywall"), (BOT_CHECK, "bot check")],
