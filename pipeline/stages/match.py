@@ -2,14 +2,15 @@
 
 The write lock is held only to write. The stories are synced on a brief read-write
 connection, the work is read on a read-only one, the verdicts are computed with the database
-closed, and the run's decisions are written in one transaction, a few statements for all of
-them, with the alerts of its updates.
+closed, and the decisions are written in batches, a transaction and a few statements for each
+batch, with the alerts of its updates.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -22,6 +23,9 @@ from .outbox import corroborations, enqueue_update, known_updates
 from .sync import sync_stories
 
 COPIES = ("rehash", "duplicate")
+# Decisions written per transaction: what a run holds in memory, whatever its backlog; the
+# write lock is let go between batches.
+BATCH = 20_000
 
 
 @dataclass
@@ -63,31 +67,35 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
         stories = {story_id: story for story_id, story in sync_stories(store, settings)}
     with open_store(settings.database, read_only=True) as store:
         work = read_work(store, stories)
-    judged = judge(settings, stories, work)
-    summary = MatchSummary()
-    if work:
+    summary, verdicts = MatchSummary(), Counter()
+    for judged in judge(settings, stories, work):
         with open_store(settings.database) as store, store.transaction():
-            written, summary.alerts_queued = write(store, settings, stories, work, judged, now)
-        summary.verdicts = dict(Counter(j.decision.verdict for j in written))
+            written, queued = write(store, settings, stories, work, judged, now)
+        verdicts.update(j.decision.verdict for j in written)
+        summary.alerts_queued += queued
+    summary.verdicts = dict(verdicts)
     return summary
 
 
 def read_work(store: Store, stories: dict[int, Story]) -> dict[int, Work]:
     """The work of every story that has articles waiting (the others are not loaded)."""
-    work = {}
+    work, seen = {}, {}
     for story_id in stories:
-        articles = store.rows("articles_to_match", {"story_id": story_id})
-        if articles:
+        # an article waiting for many stories is kept once, text and all
+        rows = store.rows("articles_to_match", {"story_id": story_id})
+        if articles := [seen.setdefault(row["id"], row) for row in rows]:
             work[story_id] = Work(articles, *_memory_rows(store, story_id), state=None)
     for state in store.rows("story_states", {"story_ids": list(work)}):
         work[state.pop("story_id")].state = state
     return work
 
 
-def judge(settings: Settings, stories: dict[int, Story], work: dict[int, Work]) -> list[Judged]:
+def judge(
+    settings: Settings, stories: dict[int, Story], work: dict[int, Work]
+) -> Iterator[list[Judged]]:
     """Every waiting article against its stories, oldest first, each story learning as it
-    goes: the decisions in the order they were made. Needs no database: each story's memory
-    is made here from its work, and learns in place."""
+    goes: the decisions in the order they were made, in batches of about BATCH. Needs no
+    database: each story's memory is made here from its work, and learns in place."""
     pending: dict[int, tuple[dict, list[int]]] = {}
     for story_id, w in work.items():
         for article in w.articles:
@@ -99,7 +107,7 @@ def judge(settings: Settings, stories: dict[int, Story], work: dict[int, Work]) 
     limits = {story_id: thresholds(settings, stories[story_id]) for story_id in work}
     for story_id, w in work.items():
         w.memory, w.prints = memory_from(w.known, w.copies, stories[story_id])
-    judged = []
+    judged: list[Judged] = []
     for article, story_ids in order:
         # an article's features are computed once, then compared with every story
         f = features(with_title(article["title"], article["text"]), article["language"] or "en")
@@ -112,7 +120,11 @@ def judge(settings: Settings, stories: dict[int, Story], work: dict[int, Work]) 
             elif decision.verdict in COPIES:
                 memory.remember_copy(article["id"], f)
                 judged[-1].fingerprint = pack_copy(f)
-    return judged
+        if len(judged) >= BATCH:  # at an article's end: its stories' decisions go together
+            yield judged
+            judged = []
+    if judged or any(w.prints for w in work.values()):
+        yield judged
 
 
 def write(
@@ -123,7 +135,8 @@ def write(
     judged: list[Judged],
     now: datetime,
 ) -> tuple[list[Judged], int]:
-    """Store the decisions, in one transaction; returns those written and the alerts queued.
+    """Store a batch of decisions, in the caller's transaction; returns those written and the
+    alerts queued.
 
     A story that another run matched, or that was edited, since its work was read is left
     for the next run, which judges its articles again from what is stored then.
@@ -194,6 +207,10 @@ def write(
                 changed_facts=j.decision.changed_facts,
                 now=now,
             )
+    # the next batch is written from what this one leaves
+    for state in store.rows("story_states", {"story_ids": list(fresh)}):
+        work[story_id := state.pop("story_id")].state = state
+        work[story_id].prints = {}
     return written, queued
 
 
