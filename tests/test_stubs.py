@@ -81,6 +81,13 @@ BOT_CHECK = """<!DOCTYPE html><html lang="en"><head><title>One moment</title></h
 <p>Verify you are human by ticking the box below.</p></div></body></html>"""
 
 
+def fetch_world(make_settings, site):
+    """The site's world section polled, and its three pages fetched: (settings, summary)."""
+    settings = make_settings(feeds=[site.feed_url("world")])
+    stages.poll(settings)
+    return settings, stages.fetch_articles(settings)
+
+
 @pytest.mark.parametrize(
     "extra", [COOKIE_FOOTER_LINK, COOKIE_BANNER, PLAIN_BANNER], ids=["footer", "banner", "plain"]
 )
@@ -89,9 +96,7 @@ def test_short_articles_on_pages_with_cookie_notices_are_stored_as_articles(
 ):
     site.pages["harbour-bridge-repairs"].paragraphs = list(UPDATE)
     site.extra.append(extra)
-    settings = make_settings(feeds=[site.feed_url("world")])
-    stages.poll(settings)
-    summary = stages.fetch_articles(settings)
+    settings, summary = fetch_world(make_settings, site)
     assert (summary.extracted, summary.fallback, summary.failed) == (3, 0, 0)
     update = stored(settings)["harbour-bridge-repairs"]
     assert (update["status"], update["error"]) == ("extracted", None)
@@ -120,9 +125,8 @@ IN_PASSING = {
 @pytest.mark.parametrize("topic", list(IN_PASSING))
 def test_a_short_article_that_names_a_notice_in_its_prose_is_an_article(make_settings, site, topic):
     site.pages["harbour-bridge-repairs"].paragraphs = IN_PASSING[topic]
-    settings = make_settings(feeds=[site.feed_url("world")])
-    stages.poll(settings)
-    assert stages.fetch_articles(settings).extracted == 3
+    settings, summary = fetch_world(make_settings, site)
+    assert summary.extracted == 3
     article = stored(settings)["harbour-bridge-repairs"]
     assert (article["status"], article["error"]) == ("extracted", None)
     assert all(paragraph in article["text"] for paragraph in IN_PASSING[topic])
@@ -138,9 +142,7 @@ def test_pages_that_withhold_the_article_fall_back_to_the_feed_summary(
 ):
     site.served["wheat-harvest-forecast"] = page
     site.extra.append(COOKIE_FOOTER_LINK)  # and the site's other pages are still articles
-    settings = make_settings(feeds=[site.feed_url("world")])
-    stages.poll(settings)
-    summary = stages.fetch_articles(settings)
+    settings, summary = fetch_world(make_settings, site)
     assert (summary.extracted, summary.fallback) == (2, 1)
     wheat = stored(settings)["wheat-harvest-forecast"]
     assert wheat["status"] == "fallback"
