@@ -5,7 +5,9 @@
 Both run in this one process over the 181 pages of ../shared/eval/aeb/; each prints the
 benchmark's precision, recall and F1 (see bench/aeb.py) and pages per second. storywatch's row
 is `pipeline.extract.extract` followed by the boilerplate pass with what a site has taught it
-(nothing, here: the benchmark has one page per site), i.e. what the fetch stage stores.
+(nothing, here: the benchmark has one page per site), i.e. what the fetch stage stores. Every
+page of the benchmark is an article: the pages storywatch takes for stubs (a consent wall, a
+paywall, too little text) are counted and listed last.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import trafilatura  # noqa: E402
 
 from bench.aeb import page_counts, pages, scores  # noqa: E402
 from pipeline.boilerplate import clean  # noqa: E402
-from pipeline.extract import extract  # noqa: E402
+from pipeline.extract import article, extract  # noqa: E402
 
 
 def plain(html: bytes, url: str) -> str:
@@ -47,6 +49,10 @@ def main() -> None:
             f"{name:<22} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} "
             f"{len(data) / seconds:>8.1f}"
         )
+    stubs = [(k, stub) for k, url, html, _ in data if (stub := article(extract(html, url)).stub)]
+    print(f"pages taken for stubs by storywatch: {len(stubs)} of {len(data)}")
+    for key, stub in stubs:
+        print(f"  {key[:16]}  {stub}")
 
 
 if __name__ == "__main__":

@@ -402,19 +402,25 @@ def reextract(settings: Settings, since: datetime | None) -> None:
 def extract_command(
     settings: Settings, sources: tuple[str, ...], page_url: str | None, as_json: bool
 ) -> None:
-    """Print the article text of pages, as storywatch would store it."""
+    """Print the article text of pages, as storywatch would store it.
+
+    Exits 1 when a page gives no article (a consent wall, a paywall, too little text): the
+    reason is printed on stderr for each.
+    """
     from .seeding import extract_sources
 
     results = extract_sources(settings, sources, page_url)
     for source, result in results:
         if result["stub"]:
-            click.echo(f"{source}: no article here ({result['stub']})", err=True)
+            click.echo(f"{source}: {result['error']}", err=True)
         if as_json:
             click.echo(json.dumps({"source": source, **result}, ensure_ascii=False, default=str))
-        else:
+        elif result["text"] is not None:
             if len(results) > 1:
                 click.echo(f"==> {source} <==")
             click.echo(result["text"])
+    if any(result["stub"] for _, result in results):
+        sys.exit(1)  # done, and each page without an article was named on stderr
 
 
 @main.command("classify")

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import trafilatura
 
+from .boilerplate import Removed, clean
+
 MIN_TEXT_CHARS = 200  # below this a page gave no article (a stub, a gallery, an error page)
 STUB_MAX_CHARS = 1500  # a stub is short: a long text that mentions cookies is an article
 
@@ -31,6 +33,12 @@ STUBS = [
         (r"(are you a robot|verify you are (a )?human|captcha)", "bot check"),
     ]
 ]  # fmt: skip
+
+# The text a reader sees of a page, without the site's navigation and footer
+VISIBLE = (
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::template"
+    " or ancestor::nav or ancestor::footer)]"
+)
 
 META = {
     "title": ['//meta[@property="og:title"]/@content', "//title/text()"],
@@ -57,40 +65,84 @@ class Extracted:
     published: datetime | None = None
     site_name: str | None = None
     language: str | None = None
-    withheld: str | None = None  # what the page says instead of the article: "paywall", ...
+    withheld: str | None = None  # what the text says instead of the article: "paywall", ...
+    notice: str | None = None  # what the rest of the page says so (a banner, a link)
 
     @property
     def stub(self) -> str | None:
         """Why this is not an article, or None."""
-        return stub_reason(self.text, self.withheld)
+        return stub_reason(self.text, self.withheld, self.notice)
 
 
-def stub_reason(text: str, withheld: str | None = None) -> str | None:
-    """Why `text` is not an article (paywall, consent wall, too short), or None."""
+@dataclass(frozen=True)
+class Article:
+    """What is stored of an extracted page: its text without boilerplate, or why it has none."""
+
+    text: str | None
+    stub: str | None
+    removed: tuple[Removed, ...]
+
+    @property
+    def error(self) -> str | None:
+        return f"the page gives no article ({self.stub})" if self.stub else None
+
+
+def article(extracted: Extracted, site_lines: frozenset[str] | set[str] = frozenset()) -> Article:
+    """The page's article, as the fetch stage stores it and a seed document is taken: the text
+    without boilerplate (`site_lines`: what the site repeats), unless what is left is a stub."""
+    cleaned = clean(extracted.text, site_lines)
+    stub = stub_reason(cleaned.text, extracted.withheld, extracted.notice)
+    return Article(None if stub else cleaned.text, stub, tuple(cleaned.removed))
+
+
+def stub_reason(text: str, withheld: str | None = None, notice: str | None = None) -> str | None:
+    """Why `text` is not an article (paywall, consent wall, too short), or None.
+
+    `withheld` is a notice the text itself gives in place of the article (a paywall's teaser
+    included). `notice` is one found only elsewhere on the page: cookie banners and "Cookie
+    settings" links sit on article pages too, so it only names the reason when the text is
+    too short to be an article anyway.
+    """
     if len(text) > STUB_MAX_CHARS:
         return None
     if withheld:
         return withheld
     if len(text) < MIN_TEXT_CHARS:
-        return f"only {len(text)} characters of text"
+        return notice or f"only {len(text)} characters of text"
     return None
 
 
-def _withheld(text: str, html: bytes | str) -> str | None:
-    """A short page's reason to withhold its article, read from all of its text: trafilatura
-    drops a two-line paywall notice as not worth extracting (and prunes the tree it is given,
-    so the rare short page is parsed again)."""
+def _notice(text: str) -> str | None:
+    for pattern, reason in STUBS:
+        if pattern.search(text):
+            return reason
+    return None
+
+
+def _withheld(text: str) -> str | None:
+    """The notice a short text gives in place of its article: the text is little else, or
+    ends with it (a teaser that a paywall cuts off). A notice's words amid an article's prose
+    ("cheaper for subscribers", "cookie settings must be easy to refuse") are the news."""
+    if len(text) > STUB_MAX_CHARS or not (reason := _notice(text)):
+        return None
+    paragraphs = [line for line in text.splitlines() if line.strip()]
+    rest = sum(len(line) for line in paragraphs if not _notice(line))
+    return reason if _notice(paragraphs[-1]) or rest < MIN_TEXT_CHARS else None
+
+
+def _page_notice(text: str, html: bytes | str) -> str | None:
+    """What a short page's visible text says in place of an article: trafilatura drops a
+    two-line paywall notice as not worth extracting (and prunes the tree it is given, so the
+    rare short page is parsed again). Code is not read (a reCAPTCHA script is no bot check),
+    nor the site's navigation and footer, which every page of the site carries."""
     if len(text) > STUB_MAX_CHARS:
         return None
     tree = trafilatura.load_html(html)
     if tree is None:
         return None
     body = tree.find("body")
-    visible = " ".join((body if body is not None else tree).text_content().split())[:5000]
-    for pattern, reason in STUBS:
-        if pattern.search(text) or pattern.search(visible):
-            return reason
-    return None
+    seen = (body if body is not None else tree).xpath(VISIBLE)
+    return _notice(" ".join(" ".join(seen).split()))
 
 
 def extract(html: bytes | str, url: str | None = None) -> Extracted:
@@ -108,7 +160,8 @@ def extract(html: bytes | str, url: str | None = None) -> Extracted:
         published=_date(meta["published"]),
         site_name=meta["site_name"],
         language=_language(meta["language"], text),
-        withheld=_withheld(text, html),
+        withheld=_withheld(text),
+        notice=_page_notice(text, html),
     )
 
 

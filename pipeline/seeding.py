@@ -3,11 +3,12 @@ it: for `storywatch extract` and the seed documents of `storywatch story add`.""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
-from .boilerplate import clean
 from .config import Settings
 from .errors import SourceError
+from .extract import article
 from .http import Fetcher, FetchError
 from .sandbox import ExtractionFailed, ExtractionPool
 from .stages.fetch import site_furniture, site_of
@@ -20,9 +21,11 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 def extract_sources(
     settings: Settings, sources: tuple[str, ...], page_url: str | None = None
 ) -> list[tuple[str, dict]]:
-    """(source, result) per page: text, metadata, and each removed line with its reason.
+    """(source, result) per page: text, metadata, and each removed line with its reason; the
+    text is None, with the stub and the error saying why, when the page gives no article.
 
-    The lines a site was seen to repeat are taken from the database when there is one.
+    The checks are the fetch stage's, and the lines a site was seen to repeat are taken from
+    the database when there is one.
     """
     results = []
     with Fetcher(settings.http) as fetcher, ExtractionPool(settings.extraction) as pool:
@@ -33,7 +36,7 @@ def extract_sources(
             except ExtractionFailed as exc:
                 raise SourceError(f"{source}: {exc}") from None
             site = site_of(url)
-            cleaned = clean(page.text, _site_lines(settings, site, page.text))
+            found = article(page, _site_lines(settings, site, page.text))
             results.append(
                 (
                     source,
@@ -45,9 +48,10 @@ def extract_sources(
                         "published": page.published,
                         "site_name": page.site_name,
                         "language": page.language,
-                        "stub": page.stub,
-                        "text": cleaned.text,
-                        "removed": [{"line": r.line, "reason": r.reason} for r in cleaned.removed],
+                        "stub": found.stub,
+                        "error": found.error,
+                        "text": found.text,
+                        "removed": [asdict(r) for r in found.removed],
                     },
                 )
             )
@@ -62,6 +66,8 @@ def read_sources(settings: Settings, sources: tuple[str, ...]) -> list[tuple[str
     for number, source in enumerate(sources):
         if source in extracted:
             result = extracted[source]
+            if result["stub"]:
+                raise SourceError(f"{source}: {result['error']}; seed with its text in a .txt file")
             text, url = result["text"], result["url"] if source.startswith("http") else None
             if not text.strip():
                 raise SourceError(f"{source}: no article text found")

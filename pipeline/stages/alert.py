@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .. import alert_policy, alerts
+from .. import alert_policy, alerts, interrupt
 from ..config import Settings
 from ..errors import UsageError
 from ..store import Store, open_store
@@ -53,26 +53,34 @@ def send_alerts(
             (i, alerts.render(alert, settings.smtp.sender)) for i, (_, alert) in loaded.items()
         )
         for ident, result in alerts.send(settings.smtp, messages):
-            if not result.tried:  # no attempt of its own: its row stays as it was
-                summary.not_tried += 1
-                summary.why_not_tried = result.error
-                continue
-            if result.ok:
-                summary.sent += 1
-                store.execute("mark_alert_sent", {"id": ident})
-                continue
-            summary.failed += 1
-            retry = now + alert_policy.retry_delay(attempts[ident] + 1)
-            store.execute(
-                "mark_alert_failed",
-                {
-                    "id": ident,
-                    "error": result.error,
-                    "next_attempt_at": retry,
-                    "gave_up": result.permanent,
-                },
+            _record(
+                store, summary, ident, result, now + alert_policy.retry_delay(attempts[ident] + 1)
             )
+            if interrupt.requested():
+                break  # the alerts not yet sent stay due as they were
+    interrupt.check(f"{summary.sent} alerts sent")
     return summary
+
+
+def _record(store: Store, summary: SendSummary, ident: int, result, retry: datetime) -> None:
+    """What the server said about one alert, on its row and in the summary."""
+    if not result.tried:  # no attempt of its own: its row stays as it was
+        summary.not_tried += 1
+        summary.why_not_tried = result.error
+    elif result.ok:
+        summary.sent += 1
+        store.execute("mark_alert_sent", {"id": ident})
+    else:
+        summary.failed += 1
+        store.execute(
+            "mark_alert_failed",
+            {
+                "id": ident,
+                "error": result.error,
+                "next_attempt_at": retry,
+                "gave_up": result.permanent,
+            },
+        )
 
 
 def load_alert(store: Store, alert_id: int) -> tuple[dict, alerts.Alert]:

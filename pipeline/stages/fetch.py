@@ -11,13 +11,13 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 from .. import interrupt
-from ..boilerplate import clean, learnable, lines
+from ..boilerplate import learnable, lines
 from ..config import ExtractionConfig, Settings
-from ..extract import Extracted, html_to_text, stub_reason
+from ..extract import Extracted, article, html_to_text
 from ..http import Fetcher, FetchError, Response
 from ..sandbox import ExtractionFailed, ExtractionPool
 from ..store import Store, open_store
@@ -251,16 +251,15 @@ def article_text(
     """The stored fields for an extracted page: its text without boilerplate, and the status
     `extracted`, or `failed` with the reason when what is left is a stub."""
     seen = site_furniture(store, site, extracted.text, article_id, config.learn_min_articles)
-    cleaned = clean(extracted.text, seen)
-    stub = stub_reason(cleaned.text, extracted.withheld)
+    found = article(extracted, seen)
     return {
-        "status": "failed" if stub else "extracted",
-        "text": None if stub else cleaned.text,
-        "error": f"the page gives no article ({stub})" if stub else None,
+        "status": "failed" if found.stub else "extracted",
+        "text": found.text,
+        "error": found.error,
         "author": extracted.author,
         "site_name": extracted.site_name,
         "language": extracted.language,
-        "removed": json.dumps([{"line": r.line, "reason": r.reason} for r in cleaned.removed]),
+        "removed": json.dumps([asdict(r) for r in found.removed]),
     }
 
 

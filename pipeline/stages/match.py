@@ -1,19 +1,32 @@
-"""Match: every new article judged against every story; an update queues its alerts."""
+"""Match: every new article judged against every story; an update queues its alerts.
+
+The write lock is held only to write. The stories are synced on a brief read-write
+connection, the work is read on a read-only one, the verdicts are computed with the database
+closed, and the decisions are written in batches, a transaction and a few statements for each
+batch, with the alerts of its updates.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from .. import interrupt
 from ..config import Settings
-from ..matching import MATCHER_VERSION, StoryMemory, Thresholds, classify, features
-from ..matching.features import SIGNATURE_SCHEME, Features, pack_copy, unpack_copy, with_title
+from ..matching import MATCHER_VERSION, Decision, StoryMemory, Thresholds, classify, features
+from ..matching.features import SIGNATURE_SCHEME, pack_copy, unpack_copy, with_title
 from ..store import Store, open_store
 from ..stories import Story
-from .outbox import enqueue_update, record_corroboration
+from .outbox import corroborations, enqueue_update, known_updates
 from .sync import sync_stories
+
+COPIES = ("rehash", "duplicate")
+# Decisions written per transaction: what a run holds in memory, whatever its backlog; the
+# write lock is let go between batches.
+BATCH = 20_000
 
 
 @dataclass
@@ -35,120 +48,234 @@ class MatchSummary:
         return line
 
 
+@dataclass
+class Work:
+    """A story's waiting articles and what its judgements start from, read in one go."""
+
+    articles: list[dict]
+    known: list[dict]  # `story_memory`: what the story knows
+    copies: list[dict]  # `story_copies`: the copies it has seen, by fingerprint or text
+    state: dict | None  # `story_states`: decisions made from another state are not written
+    memory: StoryMemory | None = None  # made from the above by `judge`, the file closed
+    prints: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # made, to store
+
+
+@dataclass
+class Judged:
+    story_id: int
+    article: dict
+    decision: Decision
+    fingerprint: tuple[bytes, bytes] | None = None  # a copy's, to store
+
+
 def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
     """Judge every new article against every story, oldest first so each story learns in
     order; an update queues its alerts in the same transaction. `now` places the alerts in
     their digest window and cooldown (default: the clock)."""
     now = now or datetime.now(UTC)
-    verdicts: Counter[str] = Counter()
-    summary = MatchSummary()
     with open_store(settings.database) as store:
         synced = sync_stories(store, settings)
-        summary.failed, summary.broken = len(synced.broken), [b.slug for b in synced.broken]
-        stories = dict(synced.stories)
-        pending: dict[int, tuple[dict, list[int]]] = {}
-        for story_id in stories:
-            for article in store.rows("articles_to_match", {"story_id": story_id}):
-                pending.setdefault(article["id"], (article, []))[1].append(story_id)
-        waiting = {sid for _, story_ids in pending.values() for sid in story_ids}
-        memories = {sid: memory_of(store, sid, stories[sid]) for sid in waiting}
-        order = sorted(
-            pending.values(),
-            key=lambda p: (p[0]["published_at"] is None, p[0]["published_at"], p[0]["id"]),
-        )
-        for article, story_ids in order:
-            # an article's features are computed once, then compared with every story
-            f = features(with_title(article["title"], article["text"]), article["language"] or "en")
-            for story_id in story_ids:
-                story, memory = stories[story_id], memories[story_id]
-                th = thresholds(settings, story)
-                decision = classify(f, memory, th)
-                verdicts[decision.verdict] += 1
-                with store.transaction():
-                    summary.alerts_queued += _record_match(
-                        store, story_id, story, article, decision, th, now
-                    )
-                if decision.verdict == "update":
-                    memory.learn(article["id"], f)
-                elif decision.verdict in ("rehash", "duplicate"):
-                    memory.remember_copy(article["id"], f)
-                    _save_fingerprint(store, article["id"], f)
+    stories = dict(synced.stories)
+    with open_store(settings.database, read_only=True) as store:
+        work = read_work(store, stories)
+    summary, verdicts = MatchSummary(), Counter()
+    summary.failed, summary.broken = len(synced.broken), [b.slug for b in synced.broken]
+    for judged in judge(settings, stories, work):
+        with open_store(settings.database) as store, store.transaction():
+            written, queued = write(store, settings, stories, work, judged, now)
+        verdicts.update(j.decision.verdict for j in written)
+        summary.alerts_queued += queued
+        interrupt.check(f"{verdicts.total()} decisions stored")
     summary.verdicts = dict(verdicts)
     return summary
 
 
-def memory_of(store: Store, story_id: int, story: Story) -> StoryMemory:
-    """The story's memory: what it knows, and the copies it has seen, by their stored
-    fingerprints (made and stored here for copies that have none yet)."""
+def read_work(store: Store, stories: dict[int, Story]) -> dict[int, Work]:
+    """The work of every story that has articles waiting (the others are not loaded)."""
+    work, seen = {}, {}
+    for story_id in stories:
+        # an article waiting for many stories is kept once, text and all
+        rows = store.rows("articles_to_match", {"story_id": story_id})
+        if articles := [seen.setdefault(row["id"], row) for row in rows]:
+            work[story_id] = Work(articles, *_memory_rows(store, story_id), state=None)
+    for state in store.rows("story_states", {"story_ids": list(work)}):
+        work[state.pop("story_id")].state = state
+    return work
+
+
+def judge(
+    settings: Settings, stories: dict[int, Story], work: dict[int, Work]
+) -> Iterator[list[Judged]]:
+    """Every waiting article against its stories, oldest first, each story learning as it
+    goes: the decisions in the order they were made, in batches of about BATCH. Needs no
+    database: each story's memory is made here from its work, and learns in place."""
+    pending: dict[int, tuple[dict, list[int]]] = {}
+    for story_id, w in work.items():
+        for article in w.articles:
+            pending.setdefault(article["id"], (article, []))[1].append(story_id)
+    order = sorted(
+        pending.values(),
+        key=lambda p: (p[0]["published_at"] is None, p[0]["published_at"], p[0]["id"]),
+    )
+    limits = {story_id: thresholds(settings, stories[story_id]) for story_id in work}
+    for story_id, w in work.items():
+        w.memory, w.prints = memory_from(w.known, w.copies, stories[story_id])
+    judged: list[Judged] = []
+    for article, story_ids in order:
+        # an article's features are computed once, then compared with every story
+        f = features(with_title(article["title"], article["text"]), article["language"] or "en")
+        for story_id in story_ids:
+            memory = work[story_id].memory
+            decision = classify(f, memory, limits[story_id])
+            judged.append(Judged(story_id, article, decision))
+            if decision.verdict == "update":
+                memory.learn(article["id"], f)
+            elif decision.verdict in COPIES:
+                memory.remember_copy(article["id"], f)
+                judged[-1].fingerprint = pack_copy(f)
+        # at an article's end: its stories' decisions go together
+        if len(judged) >= BATCH or interrupt.requested():
+            yield judged
+            judged = []
+    if judged or any(w.prints for w in work.values()):
+        yield judged
+
+
+def write(
+    store: Store,
+    settings: Settings,
+    stories: dict[int, Story],
+    work: dict[int, Work],
+    judged: list[Judged],
+    now: datetime,
+) -> tuple[list[Judged], int]:
+    """Store a batch of decisions, in the caller's transaction; returns those written and the
+    alerts queued.
+
+    A story that another run matched, or that was edited, since its work was read is left
+    for the next run, which judges its articles again from what is stored then.
+    """
+    now_states = {
+        state.pop("story_id"): state
+        for state in store.rows("story_states", {"story_ids": list(work)})
+    }
+    fresh = {sid for sid, w in work.items() if w.state and now_states.get(sid) == w.state}
+    judged = [j for j in judged if j.story_id in fresh]
+    limits = {story_id: thresholds(settings, stories[story_id]) for story_id in fresh}
+    rows = store.rows(
+        "insert_matches",
+        {
+            "article_ids": [j.article["id"] for j in judged],
+            "story_ids": [j.story_id for j in judged],
+            "verdicts": [j.decision.verdict for j in judged],
+            "scores": [j.decision.score for j in judged],
+            "duplicate_of": [j.decision.duplicate_of for j in judged],
+            "new_facts": [json.dumps(j.decision.new_facts) for j in judged],
+            "changed_facts": [json.dumps(j.decision.changed_facts) for j in judged],
+            "reasons": [json.dumps(j.decision.reasons) for j in judged],
+            "matcher_version": MATCHER_VERSION,
+        },
+    )
+    match_ids = {(r["story_id"], r["article_id"]): r["id"] for r in rows}
+    written = [j for j in judged if (j.story_id, j.article["id"]) in match_ids]
+
+    # only a story that met copies this run can have new corroborations
+    copied = {j.story_id for j in written if j.decision.verdict in COPIES}
+    updates = {story_id: known_updates(store, story_id) for story_id in copied}
+    carried, learned = [], {sid: [] for sid in fresh}
+    prints = {aid: p for sid in fresh for aid, p in work[sid].prints.items()}
+    for j in written:
+        if j.story_id in copied:
+            carried += corroborations(
+                updates[j.story_id],
+                match_id=match_ids[j.story_id, j.article["id"]],
+                article_id=j.article["id"],
+                decision=j.decision,
+                sentence_known=limits[j.story_id].sentence_known,
+            )
+        if j.decision.verdict == "update":
+            learned[j.story_id].append(j.article["id"])
+        if j.fingerprint:
+            prints[j.article["id"]] = j.fingerprint
+    if carried:
+        store.execute(
+            "insert_corroborations",
+            {"update_match_ids": [u for u, _ in carried], "match_ids": [m for _, m in carried]},
+        )
+    for story_id, article_ids in learned.items():
+        if article_ids:
+            store.execute("add_story_updates", {"story_id": story_id, "article_ids": article_ids})
+    save_fingerprints(store, prints)
+
+    queued = 0
+    for j in written:
+        story = stories[j.story_id]
+        if j.decision.verdict == "update" and story.alert_policy == "updates":
+            queued += enqueue_update(
+                store,
+                story_id=j.story_id,
+                story=story,
+                article=j.article,
+                match_id=match_ids[j.story_id, j.article["id"]],
+                new_facts=j.decision.new_facts,
+                changed_facts=j.decision.changed_facts,
+                now=now,
+            )
+    # the next batch is written from what this one leaves
+    for state in store.rows("story_states", {"story_ids": list(fresh)}):
+        work[story_id := state.pop("story_id")].state = state
+        work[story_id].prints = {}
+    return written, queued
+
+
+def _memory_rows(store: Store, story_id: int) -> tuple[list[dict], list[dict]]:
+    """What a story's memory is made from: what it knows, and the copies it has seen."""
     known = store.rows("story_memory", {"story_id": story_id})
+    copies = store.rows("story_copies", {"story_id": story_id, "scheme": SIGNATURE_SCHEME})
+    return known, copies
+
+
+def memory_from(
+    known: list[dict], copies: list[dict], story: Story
+) -> tuple[StoryMemory, dict[int, tuple[bytes, bytes]]]:
+    """The story's memory: what it knows, and the copies it has seen, by their stored
+    fingerprints; with the fingerprints it had to make (from the text, for copies that have
+    none of the current scheme), for the caller to store. Pure."""
     memory = StoryMemory(
         [(r["id"], with_title(r["title"], r["text"])) for r in known], story.language
     )
-    for row in store.rows("story_copies", {"story_id": story_id, "scheme": SIGNATURE_SCHEME}):
+    made = {}
+    for row in copies:
         if row["minhash"] is None:
             f = features(with_title(row["title"], row["text"]), story.language)
             memory.remember_copy(row["id"], f)
-            _save_fingerprint(store, row["id"], f)
+            made[row["id"]] = pack_copy(f)
         else:
             memory.remember_copy_signature(row["id"], *unpack_copy(row["minhash"], row["runs"]))
+    return memory, made
+
+
+def memory_of(store: Store, story_id: int, story: Story) -> StoryMemory:
+    """The story's memory, storing the fingerprints it had to make."""
+    memory, made = memory_from(*_memory_rows(store, story_id), story)
+    save_fingerprints(store, made)
     return memory
 
 
-def _save_fingerprint(store: Store, article_id: int, f: Features) -> None:
-    minhash, runs = pack_copy(f)
-    store.execute(
-        "save_fingerprint",
-        {"article_id": article_id, "scheme": SIGNATURE_SCHEME, "minhash": minhash, "runs": runs},
-    )
+def save_fingerprints(store: Store, prints: dict[int, tuple[bytes, bytes]]) -> None:
+    if prints:
+        store.execute(
+            "save_fingerprints",
+            {
+                "article_ids": list(prints),
+                "scheme": SIGNATURE_SCHEME,
+                "minhashes": [minhash for minhash, _ in prints.values()],
+                "runs": [runs for _, runs in prints.values()],
+            },
+        )
 
 
 def thresholds(settings: Settings, story: Story) -> Thresholds:
     """The config's thresholds, with the story's own where its story.toml sets them."""
     values = settings.matching.model_dump() | story.matching
     return Thresholds(**values)
-
-
-def _record_match(
-    store: Store,
-    story_id: int,
-    story: Story,
-    article: dict,
-    decision,
-    th: Thresholds,
-    now: datetime,
-) -> int:
-    match_id = store.scalar(
-        "insert_match",
-        {
-            "article_id": article["id"],
-            "story_id": story_id,
-            "verdict": decision.verdict,
-            "score": decision.score,
-            "duplicate_of": decision.duplicate_of,
-            "new_facts": json.dumps(decision.new_facts),
-            "changed_facts": json.dumps(decision.changed_facts),
-            "reasons": json.dumps(decision.reasons),
-            "matcher_version": MATCHER_VERSION,
-        },
-    )
-    record_corroboration(
-        store, story_id=story_id, match_id=match_id, decision=decision,
-        sentence_known=th.sentence_known,
-    )  # fmt: skip
-    if decision.verdict != "update":
-        return 0
-    store.execute(
-        "add_story_document", {"story_id": story_id, "article_id": article["id"], "role": "update"}
-    )
-    if story.alert_policy != "updates":
-        return 0
-    return enqueue_update(
-        store,
-        story_id=story_id,
-        story=story,
-        article=article,
-        match_id=match_id,
-        new_facts=decision.new_facts,
-        changed_facts=decision.changed_facts,
-        now=now,
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 from .. import alert_policy, alerts
@@ -56,35 +57,55 @@ def enqueue_update(
     return queued
 
 
-def record_corroboration(
-    store: Store, *, story_id: int, match_id: int, decision, sentence_known: float
-) -> int:
-    """A rehash or a copy of a known update: recorded as another outlet carrying it."""
-    if decision.verdict not in ("rehash", "duplicate"):
-        return 0
-    known = [
+def known_updates(store: Store, story_id: int) -> list[alert_policy.KnownUpdate]:
+    """The story's updates so far, each with the articles that carry it, in the order found."""
+    return [
         alert_policy.KnownUpdate(
             match_id=row["match_id"],
             article_ids=frozenset(row["article_ids"]),
-            sentences=frozenset(
-                json.loads(row["new_facts"])
-                + [c["sentence"] for c in json.loads(row["changed_facts"] or "[]")]
+            sentences=_sentences(
+                json.loads(row["new_facts"]), json.loads(row["changed_facts"] or "[]")
             ),
         )
         for row in store.rows("story_updates", {"story_id": story_id})
     ]
+
+
+def corroborations(
+    updates: list[alert_policy.KnownUpdate],
+    *,
+    match_id: int,
+    article_id: int,
+    decision,
+    sentence_known: float,
+) -> list[tuple[int, int]]:
+    """The (update's match, this match) pairs a story's next decision adds, in the order the
+    story made them: a rehash or a copy of a known update is another outlet carrying it. Keeps
+    `updates` as `known_updates` would read it back: an update joins it, and a carrier joins
+    the articles of the updates it carries (so that a copy of the carrier carries them too)."""
+    if decision.verdict == "update":
+        updates.append(
+            alert_policy.KnownUpdate(
+                match_id, frozenset({article_id}),
+                _sentences(decision.new_facts, decision.changed_facts),
+            )
+        )  # fmt: skip
+        return []
     found = alert_policy.corroborated(
         verdict=decision.verdict,
         duplicate_of=decision.duplicate_of,
         reasons=decision.reasons,
-        updates=known,
+        updates=updates,
         sentence_known=sentence_known,
     )
-    for update_match_id in found:
-        store.execute(
-            "insert_corroboration", {"update_match_id": update_match_id, "match_id": match_id}
-        )
-    return len(found)
+    for n, update in enumerate(updates):
+        if update.match_id in found:
+            updates[n] = replace(update, article_ids=update.article_ids | {article_id})
+    return [(update_match_id, match_id) for update_match_id in found]
+
+
+def _sentences(new_facts: list[str], changed_facts: list[dict]) -> frozenset[str]:
+    return frozenset(new_facts + [c["sentence"] for c in changed_facts])
 
 
 def _history(store: Store, story_id: int, recipient: str) -> alert_policy.History:

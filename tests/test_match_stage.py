@@ -1,0 +1,87 @@
+"""The match stage's phases on a real DuckDB file: it reads, judges with the file closed, then
+writes; another run may come and go in between, and nothing is written twice."""
+
+import importlib
+from datetime import UTC, datetime
+
+from pipeline import stages
+from pipeline.stages.match import judge, read_work, write
+from pipeline.stages.sync import sync_stories
+from pipeline.store import open_store
+
+# the module: `pipeline.stages` exports the stage function under the same name
+match_stage = importlib.import_module("pipeline.stages.match")
+NOW = datetime(2022, 8, 1, tzinfo=UTC)
+# What a run stores, named by articles (ids of matches and alerts depend on what came before)
+STORED = {
+    "matches": "SELECT article_id, story_id, verdict, score, reasons FROM matches ORDER BY id",
+    "alerts": "SELECT al.idempotency_key, m.article_id, al.status FROM alerts al "
+    "JOIN matches m ON m.id = al.match_id ORDER BY al.id",
+    "story_documents": "SELECT article_id, role FROM story_documents ORDER BY added_at, 1",
+    "corroborations": "SELECT u.article_id AS update_article, c.article_id FROM corroborations "
+    "JOIN matches u ON u.id = update_match_id JOIN matches c ON c.id = match_id ORDER BY ALL",
+    "fingerprints": "SELECT article_id, minhash FROM article_fingerprints ORDER BY 1",
+}
+
+
+def stored(settings) -> dict[str, list]:
+    with open_store(settings.database, read_only=True) as store:
+        return {name: store.rows_sql(query) for name, query in STORED.items()}
+
+
+def judged_demo(make_settings):
+    """The demo's 10 articles fetched, then a match run's first two phases: read and judge."""
+    settings = make_settings()
+    stages.poll(settings)
+    assert stages.fetch_articles(settings).extracted == 10
+    with open_store(settings.database) as store:
+        stories = dict(sync_stories(store, settings))
+    with open_store(settings.database, read_only=True) as store:
+        work = read_work(store, stories)
+    return settings, stories, work, [j for batch in judge(settings, stories, work) for j in batch]
+
+
+def test_the_next_run_can_match_while_a_run_judges_and_nothing_is_written_twice(make_settings):
+    settings, stories, work, judged = judged_demo(make_settings)
+    assert len(judged) == 10  # judged with the file closed: another writer may open it
+
+    other = stages.match(settings, now=NOW)
+    assert sum(other.verdicts.values()) == 10 and other.alerts_queued == 1
+    after_other = stored(settings)
+
+    # the first run's decisions were made from a story that has changed since: not written
+    with open_store(settings.database) as store, store.transaction():
+        assert write(store, settings, stories, work, judged, NOW) == ([], 0)
+    assert stored(settings) == after_other
+    assert stages.match(settings, now=NOW).verdicts == {}
+
+
+def test_one_run_stores_what_the_phases_decided_in_their_order(make_settings):
+    settings, stories, work, judged = judged_demo(make_settings)
+    with open_store(settings.database) as store, store.transaction():
+        written, queued = write(store, settings, stories, work, judged, NOW)
+    assert written == judged and queued == 1
+    rows = stored(settings)
+    assert [(m["article_id"], m["verdict"]) for m in rows["matches"]] == [
+        (j.article["id"], j.decision.verdict) for j in judged
+    ]
+    updates = [j.article["id"] for j in judged if j.decision.verdict == "update"]
+    assert [d["article_id"] for d in rows["story_documents"] if d["role"] == "update"] == updates
+    copies = {j.article["id"] for j in judged if j.decision.verdict in ("rehash", "duplicate")}
+    assert {f["article_id"] for f in rows["fingerprints"]} == copies
+    (alert,) = rows["alerts"]
+    assert alert["status"] == "pending"
+    # the outbox row points at the update's match, written in the same transaction
+    assert alert["article_id"] in updates
+
+
+def test_a_run_written_in_many_batches_stores_what_one_batch_would(make_settings, monkeypatch):
+    runs = []
+    for batch in (match_stage.BATCH, 3):  # 3: the 10 decisions in four transactions
+        monkeypatch.setattr(match_stage, "BATCH", batch)
+        settings = make_settings(database=f"var/batch-{batch}.duckdb")
+        stages.poll(settings), stages.fetch_articles(settings)
+        runs.append((stages.match(settings, now=NOW), stored(settings)))
+    (one, in_one), (many, in_many) = runs
+    assert many == one and in_many == in_one
+    assert sum(one.verdicts.values()) == 10 and one.alerts_queued == 1
