@@ -12,15 +12,21 @@ from pipeline.store import open_store
 # the module: `pipeline.stages` exports the stage function under the same name
 match_stage = importlib.import_module("pipeline.stages.match")
 NOW = datetime(2022, 8, 1, tzinfo=UTC)
-# What a run stores, named by articles (ids of matches and alerts depend on what came before)
+# What a run stores, named by the articles' links: ids depend on what came before, and on the
+# order in which the fetch stage's threads finished the pages
+NAME = "(SELECT coalesce(url, source) FROM articles WHERE id = {})"
 STORED = {
-    "matches": "SELECT article_id, story_id, verdict, score, reasons FROM matches ORDER BY id",
-    "alerts": "SELECT al.idempotency_key, m.article_id, al.status FROM alerts al "
-    "JOIN matches m ON m.id = al.match_id ORDER BY al.id",
-    "story_documents": "SELECT article_id, role FROM story_documents ORDER BY added_at, 1",
-    "corroborations": "SELECT u.article_id AS update_article, c.article_id FROM corroborations "
+    "matches": f"SELECT {NAME.format('article_id')} AS article, story_id, verdict, score, reasons "
+    "FROM matches ORDER BY id",
+    "alerts": f"SELECT {NAME.format('m.article_id')} AS article, al.recipient, al.status "
+    "FROM alerts al JOIN matches m ON m.id = al.match_id ORDER BY al.id",
+    "story_documents": f"SELECT {NAME.format('article_id')} AS article, role "
+    "FROM story_documents ORDER BY added_at, 1",
+    "corroborations": f"SELECT {NAME.format('u.article_id')} AS update_article, "
+    f"{NAME.format('c.article_id')} AS article FROM corroborations "
     "JOIN matches u ON u.id = update_match_id JOIN matches c ON c.id = match_id ORDER BY ALL",
-    "fingerprints": "SELECT article_id, minhash FROM article_fingerprints ORDER BY 1",
+    "fingerprints": f"SELECT {NAME.format('article_id')} AS article, minhash "
+    "FROM article_fingerprints ORDER BY 1",
 }
 
 
@@ -35,7 +41,7 @@ def judged_demo(make_settings):
     stages.poll(settings)
     assert stages.fetch_articles(settings).extracted == 10
     with open_store(settings.database) as store:
-        stories = dict(sync_stories(store, settings))
+        stories = dict(sync_stories(store, settings).stories)
     with open_store(settings.database, read_only=True) as store:
         work = read_work(store, stories)
     return settings, stories, work, [j for batch in judge(settings, stories, work) for j in batch]
@@ -62,17 +68,21 @@ def test_one_run_stores_what_the_phases_decided_in_their_order(make_settings):
         written, queued = write(store, settings, stories, work, judged, NOW)
     assert written == judged and queued == 1
     rows = stored(settings)
-    assert [(m["article_id"], m["verdict"]) for m in rows["matches"]] == [
-        (j.article["id"], j.decision.verdict) for j in judged
+    with open_store(settings.database, read_only=True) as store:
+        link = dict(store.con.execute("SELECT id, coalesce(url, source) FROM articles").fetchall())
+    assert [(m["article"], m["verdict"]) for m in rows["matches"]] == [
+        (link[j.article["id"]], j.decision.verdict) for j in judged
     ]
-    updates = [j.article["id"] for j in judged if j.decision.verdict == "update"]
-    assert [d["article_id"] for d in rows["story_documents"] if d["role"] == "update"] == updates
-    copies = {j.article["id"] for j in judged if j.decision.verdict in ("rehash", "duplicate")}
-    assert {f["article_id"] for f in rows["fingerprints"]} == copies
+    updates = [link[j.article["id"]] for j in judged if j.decision.verdict == "update"]
+    assert [d["article"] for d in rows["story_documents"] if d["role"] == "update"] == updates
+    copies = {
+        link[j.article["id"]] for j in judged if j.decision.verdict in ("rehash", "duplicate")
+    }
+    assert {f["article"] for f in rows["fingerprints"]} == copies
     (alert,) = rows["alerts"]
     assert alert["status"] == "pending"
     # the outbox row points at the update's match, written in the same transaction
-    assert alert["article_id"] in updates
+    assert alert["article"] in updates
 
 
 def test_a_run_written_in_many_batches_stores_what_one_batch_would(make_settings, monkeypatch):

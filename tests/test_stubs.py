@@ -176,7 +176,7 @@ def test_story_add_refuses_a_seed_page_that_gives_no_article(tmp_path, site):
     site.served["wheat-harvest-forecast"] = PAYWALL_TEASER
     wall = f"{site.url}/articles/wheat-harvest-forecast.html"
     result = CliRunner().invoke(main, ["story", "add", *config_for(tmp_path), "Harvest", wall])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a seed that gives no article is bad input
     assert f"{wall}: the page gives no article (paywall)" in result.stderr
     assert not (tmp_path / "stories" / "harvest").exists()
 
