@@ -102,7 +102,9 @@ class Store:
             raise QueryError(f"give one SELECT statement, not {len(statements)}")
         kind = statements[0].type
         if kind not in READ_STATEMENTS:
-            raise QueryError(f"only SELECT statements are run here, not {kind.name}")
+            # DuckDB types INSTALL as a LOAD statement
+            what = "INSTALL or LOAD" if kind.name == "LOAD" else kind.name
+            raise QueryError(f"only SELECT statements are run here, not {what}")
         try:
             self.con.sql(text).show(max_rows=max_rows, max_width=max_width)
         except duckdb.PermissionException as exc:
