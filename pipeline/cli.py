@@ -18,6 +18,7 @@ import click
 from . import interrupt, stages
 from .config import Settings, load_settings
 from .errors import BUG, RecordedFailures, StorywatchError, UsageError
+from .outputs import make_folder, write_file
 from .store import open_store
 from .stories import new_story_folder, write_story
 
@@ -181,7 +182,7 @@ def demo(settings: Settings, serve: bool, every: float, write_config: Path, **po
         from .demo.live import serve as serve_live
 
         database = write_config.resolve().parent / "airflow-demo.duckdb"
-        mail_dir = settings.database.parent / "mail"
+        mail_dir = make_folder(settings.database.parent / "mail")
         try:
             serve_live(mail_dir, write_config.resolve(), database, every, say=click.echo, **ports)
         except KeyboardInterrupt:
@@ -351,7 +352,7 @@ def alerts_preview(settings: Settings, alert_id: int, html_file: Path | None) ->
             click.echo(f"{key}: {value}")
     click.echo("\n" + message.get_body(("plain",)).get_content())
     if html_file:
-        html_file.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
+        write_file(html_file, message.get_body(("html",)).get_content())
         click.echo(f"HTML written to {html_file}", err=True)
 
 

@@ -24,6 +24,7 @@ from pydantic import (
 from .alert_policy import AlertPolicy, Delivery, parse_duration
 from .config import EmailAddress, MatchingConfig
 from .errors import StorywatchError
+from .outputs import make_folder, write_file
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -259,7 +260,7 @@ def write_story(
 ) -> Path:
     """Create a story folder from (file name, text, url) triples; refuses to overwrite one."""
     folder = new_story_folder(stories_dir, name)
-    folder.mkdir(parents=True)
+    make_folder(folder)
     lines = [
         f"name = {_toml_str(name)}",
         f"description = {_toml_str(description)}",
@@ -267,11 +268,11 @@ def write_story(
         'alert_policy = "updates"',
     ]
     for file, text, url in documents:
-        (folder / file).write_text(text, encoding="utf-8")
+        write_file(folder / file, text)
         lines += ["", "[[documents]]", f"file = {_toml_str(file)}"]
         if url:
             lines.append(f"url = {_toml_str(url)}")
-    (folder / "story.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_file(folder / "story.toml", "\n".join(lines) + "\n")
     return folder
 
 
