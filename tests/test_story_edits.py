@@ -140,6 +140,49 @@ def test_an_edited_story_keeps_its_history_and_alerts_with_its_new_definition(
     assert last["Subject"].startswith("[Russia and the ISS] ")
 
 
+def received_by(mail) -> list[tuple[str, str]]:
+    """(To, Subject) of every message the server took, in order."""
+    parse = BytesParser(policy=policy.default).parse
+    return [(m["To"], m["Subject"]) for m in (parse(p.open("rb")) for p in mail.messages())]
+
+
+def test_a_removed_recipient_gets_none_of_the_alerts_still_waiting(
+    make_settings, folder, site, mail
+):
+    settings = make_settings(stories_dir=str(folder.parent))
+    config = settings.database.parent.parent / "storywatch.toml"
+    write_story_toml(folder, recipients=["one@example.org", "two@example.org"])
+    assert storywatch(config, "run").exit_code == 0
+    first = received_by(mail)
+    assert sorted(to for to, _ in first) == ["one@example.org", "two@example.org"]
+
+    site.publish(NEWS)  # an update, queued for both...
+    for stage in ("poll", "fetch", "match"):
+        assert storywatch(config, "run", "--stage", stage, "--force").exit_code == 0
+    write_story_toml(folder, recipients=["one@example.org"])  # ...and two is removed
+    sent = storywatch(config, "run", "--stage", "alert")
+    assert sent.exit_code == 0, sent.output
+
+    assert [to for to, _ in received_by(mail)[len(first) :]] == ["one@example.org"]
+    with open_store(settings.database, read_only=True) as store:
+        rows = store.rows_sql("SELECT recipient, status, suppressed_reason FROM alerts ORDER BY id")
+    # what two was sent before the edit stays as history
+    assert {(r["recipient"], r["status"]) for r in rows[:2]} == {
+        ("one@example.org", "sent"),
+        ("two@example.org", "sent"),
+    }
+    assert {(r["recipient"], r["status"], r["suppressed_reason"]) for r in rows[2:]} == {
+        ("one@example.org", "sent", None),
+        ("two@example.org", "suppressed", "recipient removed"),
+    }
+    listed = (
+        CliRunner()
+        .invoke(main, ["alerts", "list", "--status", "suppressed", "--config", str(config)])
+        .stdout
+    )
+    assert "two@example.org" in listed and "held back: recipient removed" in listed
+
+
 def edits(folder: Path):
     """Every key of story.toml and every change of its documents, one after another."""
     files = [d.file for d in SEED.documents]
@@ -225,7 +268,7 @@ def database_before_story_definitions(path: Path) -> None:
         )
         con.execute(
             "INSERT INTO alerts (idempotency_key, story_id, match_id, recipient, message_id)"
-            " VALUES ('k', 1, 1, 'desk@example.org', '<k@storywatch>')"
+            " VALUES ('k', 1, 1, 'a@example.org', '<k@storywatch>')"
         )
     finally:
         con.close()
