@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -14,6 +15,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from pipeline import stages
 from pipeline.cli import main
 from pipeline.demo import SEED_DAY, demo_pages
 from pipeline.demo.pages import page_from_text
@@ -22,6 +24,7 @@ from pipeline.paths import SEEDS_DIR, SQL_DIR
 from pipeline.store import open_store
 from pipeline.stories import load_story
 from tests.conftest import write_toml
+from tests.smtp_servers import RefusingHandler, smtp_server
 
 SLUG = "iss-withdrawal"
 SEED = load_story(SEEDS_DIR / SLUG, [])
@@ -181,6 +184,44 @@ def test_a_removed_recipient_gets_none_of_the_alerts_still_waiting(
         .stdout
     )
     assert "two@example.org" in listed and "held back: recipient removed" in listed
+
+
+class DeferringHandler(RefusingHandler):
+    """Answers 451 (try again later) for the addresses in `defer`, takes the others."""
+
+    def __init__(self, folder: Path, defer: set[str]):
+        super().__init__(folder)
+        self.defer = defer
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if address in self.defer:
+            return "451 4.3.0 Mailbox busy, try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+def test_a_removed_recipient_is_not_retried(make_settings, folder, site, tmp_path):
+    write_story_toml(folder, recipients=["one@example.org", "two@example.org"])
+    handler = DeferringHandler(tmp_path / "deferring", defer={"two@example.org"})
+    with smtp_server(handler) as port:
+        settings = make_settings(
+            stories_dir=str(folder.parent), smtp={"host": "127.0.0.1", "port": port, "timeout": 5}
+        )
+        config = settings.database.parent.parent / "storywatch.toml"
+        assert storywatch(config, "run").exit_code == 1  # two's alert failed, to be retried
+        with open_store(settings.database, read_only=True) as store:
+            (waiting,) = store.rows_sql(
+                "SELECT id FROM alerts WHERE status = 'failed' AND NOT gave_up"
+                " AND recipient = 'two@example.org'"
+            )
+        write_story_toml(folder, recipients=["one@example.org"])
+        later = datetime.now(UTC) + timedelta(days=1)  # the retry is long due
+        handler.defer.clear()
+        summary = stages.send_alerts(settings, now=later)
+    assert (summary.sent, summary.failed) == (0, 0)
+    assert [m["To"] for m in handler.received()] == ["one@example.org"]
+    with open_store(settings.database, read_only=True) as store:
+        row = store.one("alert_by_id", {"id": waiting["id"]})
+    assert (row["status"], row["suppressed_reason"]) == ("suppressed", "recipient removed")
 
 
 def edits(folder: Path):
