@@ -18,6 +18,7 @@ import click
 from . import interrupt, stages
 from .config import Settings, load_settings
 from .errors import BUG, RecordedFailures, StorywatchError, UsageError
+from .outputs import make_folder, write_file
 from .store import open_store
 from .stories import new_story_folder, write_story
 
@@ -181,7 +182,7 @@ def demo(settings: Settings, serve: bool, every: float, write_config: Path, **po
         from .demo.live import serve as serve_live
 
         database = write_config.resolve().parent / "airflow-demo.duckdb"
-        mail_dir = settings.database.parent / "mail"
+        mail_dir = make_folder(settings.database.parent / "mail")
         try:
             serve_live(mail_dir, write_config.resolve(), database, every, say=click.echo, **ports)
         except KeyboardInterrupt:
@@ -351,7 +352,7 @@ def alerts_preview(settings: Settings, alert_id: int, html_file: Path | None) ->
             click.echo(f"{key}: {value}")
     click.echo("\n" + message.get_body(("plain",)).get_content())
     if html_file:
-        html_file.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
+        write_file(html_file, message.get_body(("html",)).get_content())
         click.echo(f"HTML written to {html_file}", err=True)
 
 
@@ -404,14 +405,21 @@ def extract_command(
 ) -> None:
     """Print the article text of pages, as storywatch would store it.
 
-    Exits 1 when a page gives no article (a consent wall, a paywall, too little text): the
-    reason is printed on stderr for each.
+    Exits 1 when a page gives no article (a consent wall, a paywall, too little text) or
+    cannot be read (a 404, a missing file): the reason is printed on stderr for each, and the
+    other pages are printed. Exits 2 when no source could be read at all.
     """
+    from .errors import SourceError
     from .seeding import extract_sources
 
     results = extract_sources(settings, sources, page_url)
+    unreadable = [result["error"] for _, result in results if result["unreadable"]]
+    if len(unreadable) == len(results):
+        raise SourceError("; ".join(unreadable))  # nothing was done: the arguments are wrong
     for source, result in results:
-        if result["stub"]:
+        if result["unreadable"]:
+            click.echo(result["error"], err=True)  # it names the source
+        elif result["stub"]:
             click.echo(f"{source}: {result['error']}", err=True)
         if as_json:
             click.echo(json.dumps({"source": source, **result}, ensure_ascii=False, default=str))
@@ -419,7 +427,7 @@ def extract_command(
             if len(results) > 1:
                 click.echo(f"==> {source} <==")
             click.echo(result["text"])
-    if any(result["stub"] for _, result in results):
+    if any(result["stub"] or result["unreadable"] for _, result in results):
         sys.exit(1)  # done, and each page without an article was named on stderr
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .config import Settings
-from .errors import SourceError
+from .errors import SourceError, StorywatchError
 from .extract import article
 from .http import Fetcher, FetchError
 from .sandbox import ExtractionFailed, ExtractionPool
@@ -24,38 +24,51 @@ def extract_sources(
     """(source, result) per page: text, metadata, and each removed line with its reason; the
     text is None, with the stub and the error saying why, when the page gives no article.
 
-    The checks are the fetch stage's, and the lines a site was seen to repeat are taken from
-    the database when there is one.
+    A source that cannot be read (a 404, a missing file, a page extraction gives up on) does
+    not stop the others: its result is `unreadable`, with the one line that says why as its
+    error. The checks are the fetch stage's, and the lines a site was seen to repeat are taken
+    from the database when there is one.
     """
     results = []
     with Fetcher(settings.http) as fetcher, ExtractionPool(settings.extraction) as pool:
         for source in sources:
-            html, url = _read(fetcher, source, page_url)
             try:
-                page = pool.extract(html, url)
-            except ExtractionFailed as exc:
-                raise SourceError(f"{source}: {exc}") from None
-            site = site_of(url)
-            found = article(page, _site_lines(settings, site, page.text))
-            results.append(
-                (
-                    source,
-                    {
-                        "url": url,
-                        "site": site,
-                        "title": page.title,
-                        "author": page.author,
-                        "published": page.published,
-                        "site_name": page.site_name,
-                        "language": page.language,
-                        "stub": found.stub,
-                        "error": found.error,
-                        "text": found.text,
-                        "removed": [asdict(r) for r in found.removed],
-                    },
-                )
-            )
+                result = _extract(settings, fetcher, pool, source, page_url)
+            except StorywatchError as exc:
+                result = {"unreadable": True, "url": None, "stub": None, "text": None}
+                result["error"] = str(exc)
+            results.append((source, result))
     return results
+
+
+def _extract(
+    settings: Settings,
+    fetcher: Fetcher,
+    pool: ExtractionPool,
+    source: str,
+    page_url: str | None,
+) -> dict:
+    html, url = _read(fetcher, source, page_url)
+    try:
+        page = pool.extract(html, url)
+    except ExtractionFailed as exc:
+        raise SourceError(f"{source}: {exc}") from None
+    site = site_of(url)
+    found = article(page, _site_lines(settings, site, page.text))
+    return {
+        "unreadable": False,
+        "url": url,
+        "site": site,
+        "title": page.title,
+        "author": page.author,
+        "published": page.published,
+        "site_name": page.site_name,
+        "language": page.language,
+        "stub": found.stub,
+        "error": found.error,
+        "text": found.text,
+        "removed": [asdict(r) for r in found.removed],
+    }
 
 
 def read_sources(settings: Settings, sources: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
@@ -66,6 +79,8 @@ def read_sources(settings: Settings, sources: tuple[str, ...]) -> list[tuple[str
     for number, source in enumerate(sources):
         if source in extracted:
             result = extracted[source]
+            if result["unreadable"]:
+                raise SourceError(result["error"])  # a story is made from all its seeds or none
             if result["stub"]:
                 raise SourceError(f"{source}: {result['error']}; seed with its text in a .txt file")
             text, url = result["text"], result["url"] if source.startswith("http") else None

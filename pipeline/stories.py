@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from pydantic import (
 from .alert_policy import AlertPolicy, Delivery, parse_duration
 from .config import EmailAddress, MatchingConfig
 from .errors import StorywatchError
+from .outputs import make_folder, write_file
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -238,7 +240,16 @@ def read_text(path: Path) -> str:
 
 
 def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """The folder name of a story: its name in a-z, 0-9 and '-', accents folded ("Ölpreis" ->
+    "olpreis"); letters with no ASCII form ("日本", "Россия") add a short hash of the name, so
+    such a name still gets a folder, always the same one, and never another name's."""
+    decomposed = unicodedata.normalize("NFKD", name).casefold()  # casefold: "ß" -> "ss"
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if any(c.isalnum() and not c.isascii() for c in folded):
+        digest = hashlib.sha256(unicodedata.normalize("NFC", name).encode()).hexdigest()[:8]
+        slug = f"{slug or 'story'}-{digest}"
+    return slug
 
 
 def new_story_folder(stories_dir: Path, name: str) -> Path:
@@ -246,7 +257,7 @@ def new_story_folder(stories_dir: Path, name: str) -> Path:
     slug = slugify(name)
     if not slug:
         raise StoryError(
-            f"story name {name!r} gives no usable folder name: use letters (a-z) or digits"
+            f"story name {name!r} gives no usable folder name: give it letters or digits"
         )
     folder = stories_dir / slug
     if folder.exists():
@@ -259,7 +270,7 @@ def write_story(
 ) -> Path:
     """Create a story folder from (file name, text, url) triples; refuses to overwrite one."""
     folder = new_story_folder(stories_dir, name)
-    folder.mkdir(parents=True)
+    make_folder(folder)
     lines = [
         f"name = {_toml_str(name)}",
         f"description = {_toml_str(description)}",
@@ -267,11 +278,11 @@ def write_story(
         'alert_policy = "updates"',
     ]
     for file, text, url in documents:
-        (folder / file).write_text(text, encoding="utf-8")
+        write_file(folder / file, text)
         lines += ["", "[[documents]]", f"file = {_toml_str(file)}"]
         if url:
             lines.append(f"url = {_toml_str(url)}")
-    (folder / "story.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_file(folder / "story.toml", "\n".join(lines) + "\n")
     return folder
 
 

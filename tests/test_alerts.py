@@ -303,6 +303,22 @@ def test_preview_writes_the_html_and_resend_of_a_sent_alert_gets_a_new_message_i
     assert second["References"] == first["References"]  # in the story's thread all the same
 
 
+def test_preview_into_a_folder_that_does_not_exist_is_bad_usage_naming_the_file(
+    pipeline, site, tmp_path
+):
+    site.publish(FOLLOW_UP)
+    run(pipeline, T0)
+    (alert,) = outbox(pipeline)
+    page = tmp_path / "out" / "missing" / "alert.html"
+    shown = CliRunner().invoke(
+        main, ["alerts", "preview", str(alert["id"]), "--html", str(page), *config(pipeline)]
+    )
+    assert shown.exit_code == 2, shown.output
+    (line,) = shown.stderr.strip().splitlines()
+    assert str(page) in line and "this is a bug" not in line
+    assert not page.parent.exists()
+
+
 def test_a_crash_after_the_server_accepted_costs_at_most_one_duplicate(
     make_settings, site, stories_dir, tmp_path
 ):

@@ -41,6 +41,17 @@ def _under_a_file(tmp: Path) -> Path:
     return write_config(tmp, database="a-file/var/sw.duckdb", stories_dir=str(SEEDS_DIR))
 
 
+def _a_file_beside(tmp: Path) -> Path:
+    (tmp / "a-file").write_text("not a folder\n")
+    return _good(tmp)
+
+
+def _stories_under_a_file(tmp: Path) -> Path:
+    (tmp / "a-file").write_text("not a folder\n")
+    (tmp / "seed.txt").write_text("Cosmonauts will stay aboard the orbiting lab for years.\n")
+    return write_config(tmp, database="var/sw.duckdb", stories_dir="a-file/stories")
+
+
 def _read_only_place(tmp: Path) -> Path:
     # a kernel file system, where no folder can be made whoever runs the test
     return write_config(tmp, database="/proc/storywatch/sw.duckdb", stories_dir=str(SEEDS_DIR))
@@ -80,6 +91,7 @@ CASES = [
     (["query", "select * from nowhere"], _initialised, {}, "nowhere does not exist"),
     (["query", "COPY stories TO 'x.csv'"], _initialised, {}, "not COPY"),
     (["story", "add", "A story", "missing.txt"], _good, {}, "missing.txt: no such file"),
+    (["story", "add", "A story", "seed.txt"], _stories_under_a_file, {}, "a-file/stories"),
     (["story", "list"], _no_stories, {}, "stories folder not found"),
     (["feed", "add", "ftp://example.org/feed"], _good, {}, "ftp://example.org/feed"),
     (["feed", "list"], _sqlite, {}, "is not a storywatch database"),
@@ -93,6 +105,12 @@ CASES = [
     (["extract", "missing.html"], _good, {}, "missing.html: no such file"),
     (["classify"], _good, {}, "Missing option '--story'"),
     (["demo"], _sqlite, {}, "is not a storywatch database"),
+    (
+        ["demo", "--serve", "--site-port", "0", "--smtp-port", "0", "--write-config", "a-file/x"],
+        _a_file_beside,
+        {},
+        "a-file/x: cannot be written",
+    ),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -14,6 +15,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from pipeline import stages
 from pipeline.cli import main
 from pipeline.demo import SEED_DAY, demo_pages
 from pipeline.demo.pages import page_from_text
@@ -22,6 +24,7 @@ from pipeline.paths import SEEDS_DIR, SQL_DIR
 from pipeline.store import open_store
 from pipeline.stories import load_story
 from tests.conftest import write_toml
+from tests.smtp_servers import RefusingHandler, smtp_server
 
 SLUG = "iss-withdrawal"
 SEED = load_story(SEEDS_DIR / SLUG, [])
@@ -140,6 +143,87 @@ def test_an_edited_story_keeps_its_history_and_alerts_with_its_new_definition(
     assert last["Subject"].startswith("[Russia and the ISS] ")
 
 
+def received_by(mail) -> list[tuple[str, str]]:
+    """(To, Subject) of every message the server took, in order."""
+    parse = BytesParser(policy=policy.default).parse
+    return [(m["To"], m["Subject"]) for m in (parse(p.open("rb")) for p in mail.messages())]
+
+
+def test_a_removed_recipient_gets_none_of_the_alerts_still_waiting(
+    make_settings, folder, site, mail
+):
+    settings = make_settings(stories_dir=str(folder.parent))
+    config = settings.database.parent.parent / "storywatch.toml"
+    write_story_toml(folder, recipients=["one@example.org", "two@example.org"])
+    assert storywatch(config, "run").exit_code == 0
+    first = received_by(mail)
+    assert sorted(to for to, _ in first) == ["one@example.org", "two@example.org"]
+
+    site.publish(NEWS)  # an update, queued for both...
+    for stage in ("poll", "fetch", "match"):
+        assert storywatch(config, "run", "--stage", stage, "--force").exit_code == 0
+    write_story_toml(folder, recipients=["one@example.org"])  # ...and two is removed
+    sent = storywatch(config, "run", "--stage", "alert")
+    assert sent.exit_code == 0, sent.output
+
+    assert [to for to, _ in received_by(mail)[len(first) :]] == ["one@example.org"]
+    with open_store(settings.database, read_only=True) as store:
+        rows = store.rows_sql("SELECT recipient, status, suppressed_reason FROM alerts ORDER BY id")
+    # what two was sent before the edit stays as history
+    assert {(r["recipient"], r["status"]) for r in rows[:2]} == {
+        ("one@example.org", "sent"),
+        ("two@example.org", "sent"),
+    }
+    assert {(r["recipient"], r["status"], r["suppressed_reason"]) for r in rows[2:]} == {
+        ("one@example.org", "sent", None),
+        ("two@example.org", "suppressed", "recipient removed"),
+    }
+    listed = (
+        CliRunner()
+        .invoke(main, ["alerts", "list", "--status", "suppressed", "--config", str(config)])
+        .stdout
+    )
+    assert "two@example.org" in listed and "held back: recipient removed" in listed
+
+
+class DeferringHandler(RefusingHandler):
+    """Answers 451 (try again later) for the addresses in `defer`, takes the others."""
+
+    def __init__(self, folder: Path, defer: set[str]):
+        super().__init__(folder)
+        self.defer = defer
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if address in self.defer:
+            return "451 4.3.0 Mailbox busy, try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+def test_a_removed_recipient_is_not_retried(make_settings, folder, site, tmp_path):
+    write_story_toml(folder, recipients=["one@example.org", "two@example.org"])
+    handler = DeferringHandler(tmp_path / "deferring", defer={"two@example.org"})
+    with smtp_server(handler) as port:
+        settings = make_settings(
+            stories_dir=str(folder.parent), smtp={"host": "127.0.0.1", "port": port, "timeout": 5}
+        )
+        config = settings.database.parent.parent / "storywatch.toml"
+        assert storywatch(config, "run").exit_code == 1  # two's alert failed, to be retried
+        with open_store(settings.database, read_only=True) as store:
+            (waiting,) = store.rows_sql(
+                "SELECT id FROM alerts WHERE status = 'failed' AND NOT gave_up"
+                " AND recipient = 'two@example.org'"
+            )
+        write_story_toml(folder, recipients=["one@example.org"])
+        later = datetime.now(UTC) + timedelta(days=1)  # the retry is long due
+        handler.defer.clear()
+        summary = stages.send_alerts(settings, now=later)
+    assert (summary.sent, summary.failed) == (0, 0)
+    assert [m["To"] for m in handler.received()] == ["one@example.org"]
+    with open_store(settings.database, read_only=True) as store:
+        row = store.one("alert_by_id", {"id": waiting["id"]})
+    assert (row["status"], row["suppressed_reason"]) == ("suppressed", "recipient removed")
+
+
 def edits(folder: Path):
     """Every key of story.toml and every change of its documents, one after another."""
     files = [d.file for d in SEED.documents]
@@ -225,7 +309,7 @@ def database_before_story_definitions(path: Path) -> None:
         )
         con.execute(
             "INSERT INTO alerts (idempotency_key, story_id, match_id, recipient, message_id)"
-            " VALUES ('k', 1, 1, 'desk@example.org', '<k@storywatch>')"
+            " VALUES ('k', 1, 1, 'a@example.org', '<k@storywatch>')"
         )
     finally:
         con.close()

@@ -172,6 +172,25 @@ def test_extract_exits_1_with_the_reason_when_a_page_gives_no_article(tmp_path, 
     assert fine.exit_code == 0 and "Chennai" in fine.stdout
 
 
+def test_extract_goes_on_past_sources_it_cannot_read_and_names_each(tmp_path, site):
+    gone = f"{site.url}/articles/no-such-article.html"
+    article = f"{site.url}/articles/chess-olympiad-opens.html"
+    missing = tmp_path / "missing.html"
+    result = CliRunner().invoke(
+        main, ["extract", *config_for(tmp_path), gone, str(missing), article]
+    )
+    assert result.exit_code == 1, result.output
+    first, second = result.stderr.splitlines()
+    assert first.startswith(gone) and "404" in first
+    assert second == f"{missing}: no such file"
+    assert "Chennai" in result.stdout  # the source after the bad ones was read and printed
+    as_json = CliRunner().invoke(main, ["extract", "--json", *config_for(tmp_path), gone, article])
+    assert as_json.exit_code == 1
+    failed, found = (json.loads(line) for line in as_json.stdout.splitlines())
+    assert (failed["source"], failed["text"]) == (gone, None) and "404" in failed["error"]
+    assert "Chennai" in found["text"]
+
+
 def test_story_add_refuses_a_seed_page_that_gives_no_article(tmp_path, site):
     site.served["wheat-harvest-forecast"] = PAYWALL_TEASER
     wall = f"{site.url}/articles/wheat-harvest-forecast.html"

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..outputs import write_file
 from . import ARTICLES_DIR, FOLLOW_UP, SEEDS_DIR, demo_pages
 from .mailsink import MailSink
 from .site import DemoSite
@@ -69,8 +70,7 @@ def serve(
         DemoSite(pages, published=published, port=site_port) as site,
         MailSink(mail_dir, port=smtp_port) as sink,
     ):
-        config_path.parent.mkdir(parents=True, exist_ok=True)
-        config_path.write_text(live_config(site, sink.port, database), encoding="utf-8")
+        write_file(config_path, live_config(site, sink.port, database), make_parents=True)
         say(f"news site on {site.url}, mail to {mail_dir}/ via 127.0.0.1:{sink.port}")
         say(f"config for the scheduler: {config_path}")
         # what a feed holds at its first poll is its backlog, which alerts nobody: publish only

@@ -10,6 +10,7 @@ from .. import alert_policy, alerts, interrupt
 from ..config import Settings
 from ..errors import UsageError
 from ..store import Store, open_store
+from .sync import sync_stories
 
 
 class NoSuchAlert(UsageError):
@@ -44,6 +45,8 @@ def send_alerts(
     now = now or datetime.now(UTC)
     summary = SendSummary()
     with open_store(settings.database) as store:
+        # the stories as they are now: a recipient removed since the match gets nothing
+        sync_stories(store, settings)
         ids = (
             only if only is not None else [r["id"] for r in store.rows("alerts_due", {"now": now})]
         )

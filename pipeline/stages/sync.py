@@ -61,6 +61,11 @@ def _sync_story(store: Store, story: Story) -> int:
         if row:
             story_id = row["id"]
             store.execute("clear_story_seeds", {"story_id": story_id})
+            # in the same transaction as the new definition: no alert goes to them after it
+            store.execute(
+                "suppress_alerts_of_removed_recipients",
+                {"story_id": story_id, "recipients": story.recipients},
+            )
         else:
             story_id = store.scalar("insert_story", {"slug": story.slug, **fields})
         seeds = [_seed_article(store, doc) for doc in story.documents]
