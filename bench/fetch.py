@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import loopback  # noqa: E402
-from pipeline import stages  # noqa: E402
+from pipeline import rawpages, stages  # noqa: E402
 
 
 def filler(size: int) -> bytes:
@@ -90,9 +90,12 @@ def main() -> None:
         stored = summary.extracted + summary.fallback + summary.failed
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         size = (Path(tmp) / "bench.duckdb").stat().st_size / 1e6
+        pages = rawpages.folder(settings.database).glob("*/*")
+        raw = sum(p.stat().st_size for p in pages) / 1e6
         print(
             f"  fetch stage  {seconds:6.1f} s  {stored / seconds:6.1f} pages/s  "
-            f"{args.pages * args.mb / seconds:6.1f} MB/s  {stored} stored, database {size:.0f} MB"
+            f"{args.pages * args.mb / seconds:6.1f} MB/s  {stored} stored, "
+            f"database {size:.0f} MB, raw page files {raw:.0f} MB"
         )
         print(f"  peak memory {peak:.0f} MB (before the fetch stage: {before:.0f} MB)")
     for server in servers:

@@ -9,7 +9,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from pipeline import stages
+from pipeline import rawpages, stages
 from pipeline.boilerplate import clean
 from pipeline.cli import main
 from pipeline.config import ExtractionConfig
@@ -83,6 +83,30 @@ def test_what_the_site_repeats_is_learned_and_removed_with_its_reason(demo_artic
     # and reextract cleans the first one too
     assert stages.reextract(settings).changed == 1
     assert not [a for a in stored(settings).values() if SITE_LINE in a["text"]]
+
+
+def test_reextract_reads_pages_kept_in_the_database_before_and_skips_one_gone(demo_articles):
+    settings, articles = demo_articles
+    first, gone = (
+        next(a for a in articles.values() if SITE_LINE in a["text"]),
+        next(a for a in articles.values() if SITE_LINE not in a["text"]),
+    )
+    # the first page as a database from before kept it, as a blob; another page's file lost
+    kept = rawpages.folder(settings.database)
+    (first_file,) = kept.glob(f"*/{first['raw_sha256']}.*")
+    with open_store(settings.database) as store:
+        store.con.execute(
+            "UPDATE raw_pages SET html_gz = $gz WHERE sha256 = $sha",
+            {"gz": first_file.read_bytes(), "sha": first["raw_sha256"]},
+        )
+    first_file.unlink()
+    next(kept.glob(f"*/{gone['raw_sha256']}.*")).unlink()
+
+    again = stages.reextract(settings)
+    assert (again.changed, again.failed) == (1, 1)  # the lost page alone fails; it stays as it was
+    after = stored(settings)
+    assert not [a for a in after.values() if SITE_LINE in a["text"]]
+    assert after[gone["entry_url"].rsplit("/", 1)[1].removesuffix(".html")]["text"] == gone["text"]
 
 
 def test_a_line_seen_once_is_never_removed_for_being_seen():

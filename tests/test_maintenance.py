@@ -3,7 +3,7 @@ arrives once per key, a failure is recorded once."""
 
 from datetime import UTC, datetime
 
-from pipeline import stages
+from pipeline import rawpages, stages
 from pipeline.failures import record_failure
 from pipeline.stages import maintenance
 from pipeline.store import open_store
@@ -30,8 +30,11 @@ def test_prune_deletes_old_pages_and_polls_but_not_what_feed_health_reads(make_s
     stages.poll(settings, force=True)  # nothing new: polls that stored no entries
     age_everything(settings, 400)
     before = health(settings)
+    kept = rawpages.folder(settings.database)
+    assert len(list(kept.glob("*/*.html.gz"))) == 10
     pruned = maintenance.prune(settings)
     assert pruned.raw_pages == 10  # every page the site serves
+    assert not list(kept.glob("*/*"))  # their files too
     assert pruned.polls == 0  # the polls left are the last of each feed or stored entries
     assert health(settings) == before
     assert maintenance.prune(settings) == maintenance.PruneSummary()  # again: nothing more

@@ -3,18 +3,18 @@ summary when the page gives no article (a paywall, a consent wall, a failed extr
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from functools import partial
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import interrupt
+from .. import interrupt, rawpages
 from ..boilerplate import learnable, lines
 from ..config import ExtractionConfig, Settings
 from ..extract import Extracted, article, html_to_text
@@ -54,9 +54,11 @@ class Page:
     """One entry's page, fetched and extracted in a worker thread; stored by the writer."""
 
     entry: dict
-    response: Response | None = None
+    response: Response | None = None  # without its body, which is kept as the raw page
     extracted: Extracted | None = None
     error: str | None = None
+    raw_sha256: str | None = None
+    raw_bytes: int = 0
 
 
 def fetch_articles(settings: Settings) -> FetchSummary:
@@ -79,13 +81,14 @@ def fetch_articles(settings: Settings) -> FetchSummary:
                 ExtractionPool(settings.extraction) as extractor,
                 ThreadPoolExecutor(settings.http.concurrency) as threads,
             ):
-                work = lambda entry: _fetch_one(fetcher, extractor, entry)  # noqa: E731
-                _stream(settings, claims, first, lambda e: threads.submit(work, e), summary)
+                work = partial(_fetch_one, fetcher, extractor, settings.database)
+                _stream(settings, claims, first, partial(threads.submit, work), summary)
     finally:
         with open_store(settings.database) as store:
             store.execute("release_claims", {"run_id": claims.run_id})
             summary.waiting = store.scalar("entries_waiting", {"max_attempts": FETCH_ATTEMPTS})
-            store.execute("prune_raw_pages", {"keep_days": settings.extraction.keep_raw_days})
+            pruned = store.rows("prune_raw_pages", {"keep_days": settings.extraction.keep_raw_days})
+            rawpages.forget(settings.database, (r["sha256"] for r in pruned))
     interrupt.check(f"{summary.stored} pages stored")
     return summary
 
@@ -182,26 +185,30 @@ def _write(
                 summary.count(_store(store, page, config))
 
 
-def _fetch_page(fetcher: Fetcher, extractor: ExtractionPool, entry: dict) -> Page:
+def _fetch_page(fetcher: Fetcher, extractor: ExtractionPool, database: Path, entry: dict) -> Page:
     page = Page(entry)
     if not entry["url"]:
         page.error = "the feed entry has no link"
         return page
     try:
-        page.response = fetcher.get(entry["url"])
+        response = fetcher.get(entry["url"])
     except FetchError as exc:
         page.error = str(exc)
         return page
+    # kept here, in the worker, so the writer holds no page body and compresses nothing
+    page.raw_sha256 = rawpages.keep(database, response.content)
+    page.raw_bytes = len(response.content)
+    page.response = replace(response, content=b"")
     try:
-        page.extracted = extractor.extract(page.response.content, page.response.url)
+        page.extracted = extractor.extract(response.content, response.url)
     except ExtractionFailed as exc:
         page.error = str(exc)
     return page
 
 
-def _fetch_one(fetcher: Fetcher, extractor: ExtractionPool, entry: dict) -> Page:
+def _fetch_one(fetcher: Fetcher, extractor: ExtractionPool, database: Path, entry: dict) -> Page:
     try:
-        return _fetch_page(fetcher, extractor, entry)
+        return _fetch_page(fetcher, extractor, database, entry)
     except Exception as exc:  # a bug met on one page is that page's failure, not the run's
         return Page(entry, error=f"unexpected error: {type(exc).__name__}: {exc}")
 
@@ -221,10 +228,12 @@ def _store(store: Store, page: Page, config: ExtractionConfig) -> str:
         "language": None,
         "text": None,
         "error": page.error,
-        "raw_sha256": _keep_raw(store, response.content) if response else None,
+        "raw_sha256": page.raw_sha256,
         "site": site_of(response.url if response else entry["url"]),
         "removed": "[]",
     }
+    if page.raw_sha256:
+        store.execute("save_raw_page", {"sha256": page.raw_sha256, "bytes": page.raw_bytes})
     if response is None and entry["url"]:
         # the page could not be had: tried again on a later run, while attempts last
         store.execute("save_article", article)
@@ -295,15 +304,6 @@ def remember_lines(store: Store, article_id: int, site: str | None, text: str) -
         store.execute(
             "insert_article_lines", {"article_id": article_id, "site": site, "lines": every}
         )
-
-
-def _keep_raw(store: Store, content: bytes) -> str:
-    digest = hashlib.sha256(content).hexdigest()
-    store.execute(
-        "save_raw_page",
-        {"sha256": digest, "html_gz": gzip.compress(content, 6), "bytes": len(content)},
-    )
-    return digest
 
 
 def site_of(url: str | None) -> str | None:

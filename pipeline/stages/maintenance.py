@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .. import alerts, report
+from .. import alerts, rawpages, report
 from ..config import Settings
 from ..store import open_store
 
@@ -36,6 +36,7 @@ def prune(settings: Settings) -> PruneSummary:
     with open_store(settings.database) as store, store.transaction():
         pages = store.rows("prune_raw_pages", {"keep_days": settings.extraction.keep_raw_days})
         polls = store.rows("prune_polls", {"keep_days": settings.airflow.keep_polls_days})
+    rawpages.forget(settings.database, (r["sha256"] for r in pages))
     return PruneSummary(raw_pages=len(pages), polls=len(polls))
 
 

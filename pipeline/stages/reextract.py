@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from .. import rawpages
 from ..config import Settings
 from ..sandbox import ExtractionFailed, ExtractionPool
-from ..store import open_store
+from ..store import Store, open_store
 from .fetch import article_text, fallback, remember_lines
 
 
@@ -36,7 +37,10 @@ def reextract(
     summary = ReextractSummary()
     with open_store(settings.database) as store, ExtractionPool(settings.extraction) as pool:
         for row in progress(store.rows("articles_to_reextract", {"since": since})):
-            html = gzip.decompress(store.one("raw_page", {"sha256": row["raw_sha256"]})["html_gz"])
+            html = _raw_page(store, settings, row["raw_sha256"])
+            if html is None:  # its file went missing: the article stays as it was
+                summary.failed += 1
+                continue
             try:
                 extracted = pool.extract(html, row["url"])
             except ExtractionFailed:
@@ -56,3 +60,11 @@ def reextract(
             else:
                 summary.changed += 1
     return summary
+
+
+def _raw_page(store: Store, settings: Settings, sha256: str) -> bytes | None:
+    """A page kept as a file, or, stored before pages were files, in the database."""
+    kept = store.one("raw_page", {"sha256": sha256})
+    if kept and kept["html_gz"] is not None:
+        return gzip.decompress(kept["html_gz"])
+    return rawpages.read(settings.database, sha256)

@@ -1,2 +1,2 @@
-INSERT INTO raw_pages (sha256, html_gz, bytes) VALUES ($sha256, $html_gz, $bytes)
+INSERT INTO raw_pages (sha256, bytes) VALUES ($sha256, $bytes)
 ON CONFLICT (sha256) DO NOTHING;
