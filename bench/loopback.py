@@ -11,6 +11,21 @@ from pipeline.config import FeedConfig, HttpConfig, PollingConfig, Settings
 from pipeline.paths import SEEDS_DIR
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that logs nothing and answers with `reply`."""
+
+    def reply(self, body: bytes, kind: str | None = None, status: int = 200) -> None:
+        self.send_response(status)
+        if kind:
+            self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
 def serve(host: str, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
     """Serve on `host` at a free port, in a daemon thread, until `shutdown()`."""
     server = ThreadingHTTPServer((host, 0), handler)

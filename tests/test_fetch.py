@@ -9,14 +9,13 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from bench.loopback import QuietHandler, serve
 from pipeline import stages
 from pipeline.config import load_settings
 from pipeline.paths import SEEDS_DIR
@@ -53,7 +52,7 @@ class SlowSite:
         self.before_last = lambda: None
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802
                 site.requests[self.path] += 1
                 if self.path == "/feed.xml":
@@ -64,19 +63,10 @@ class SlowSite:
                         site.before_last()
                     time.sleep(site.delay)
                     body, kind = page(n), "text/html; charset=utf-8"
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(body, kind)
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = serve("127.0.0.1", Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def feed(self) -> bytes:
         items = "".join(

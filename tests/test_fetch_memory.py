@@ -7,12 +7,11 @@ import base64
 import random
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from bench.loopback import QuietHandler, serve
 from pipeline import stages
 from pipeline.config import load_settings
 from pipeline.paths import SEEDS_DIR
@@ -43,7 +42,7 @@ class BigSite:
     """`/feed/A-B.xml` lists the pages A..B-1; `/page/N.html` is page N."""
 
     def __init__(self):
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):  # noqa: N802
                 if self.path.startswith("/feed/"):
                     first, end = map(int, self.path[6:].removesuffix(".xml").split("-"))
@@ -57,18 +56,10 @@ class BigSite:
                     body = f"<rss version='2.0'><channel>{items}</channel></rss>".encode()
                 else:
                     body = big_page(int(self.path.removeprefix("/page/").removesuffix(".html")))
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(body)
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = serve("127.0.0.1", Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
 
 @pytest.fixture
