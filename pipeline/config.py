@@ -354,6 +354,8 @@ def _describe(exc: ValidationError, variable_of=lambda loc: None) -> str:
         key = variable_of(err["loc"]) or ".".join(str(p) for p in err["loc"]) or "(top level)"
         # a whole table as the input says nothing the message does not
         shown = err["type"] != "extra_forbidden" and not isinstance(err["input"], dict | list)
+        # a secret is never echoed, not even a mistyped one
+        shown = shown and "password" not in map(str, err["loc"])
         got = f" (got {err['input']!r})" if shown else ""
         message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         problems.append(f"{key}: {message}{got}")

@@ -124,3 +124,11 @@ def test_a_story_recipient_must_be_an_email_address(tmp_path):
     (folder / "one.txt").write_text("A council voted on a new bridge over the river.\n")
     with pytest.raises(StoryError, match="recipients.0: Value error, not an email address"):
         load_story(folder, [])
+
+
+def test_a_mistyped_password_is_refused_without_being_shown(tmp_path):
+    # a password written as a number in the file: refused, named, and never echoed back
+    path = write_config(tmp_path, smtp={"password": 84519327})
+    with pytest.raises(ConfigError, match="smtp.password") as err:
+        load_settings(path)
+    assert "84519327" not in str(err.value)
