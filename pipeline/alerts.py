@@ -1,4 +1,4 @@
-"""Alert emails: render (pure) and send (the only SMTP caller).
+"""Alert emails, rendered (pure); `pipeline.mailer` sends them.
 
 Everything that comes from a feed or a page (titles, sentences, outlet names, links) is
 hostile until cleaned: control and bidi-override characters go, HTML is escaped, only http(s)
@@ -9,24 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-import smtplib
-import ssl
 import unicodedata
-from collections import deque
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses
+from email.utils import format_datetime
 from html import escape
 from urllib.parse import urlsplit
 
-from .config import SmtpConfig
-
 MAIL_DOMAIN = "storywatch.invalid"  # Message-IDs must be globally unique, not routable
 SUBJECT_MAX = 120
-# A hang-up after DATA may hide a delivery: this many in a row and the rest of the batch waits
-BROKEN_SESSIONS = 2
 THREAD_REFERENCES = 10  # earlier alerts named in References; a long thread needs only the last
 # Bidi embeddings, overrides and isolates: they can make "gpj.exe" read as "exe.jpg".
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
@@ -73,18 +65,6 @@ class Alert:
     story_description: str = ""
     delivery: str = "immediate"
     thread: list[str] = field(default_factory=list)  # Message-IDs already sent on the story
-
-
-@dataclass(frozen=True)
-class SendResult:
-    error: str | None = None
-    permanent: bool = False  # the server refused for good: retrying cannot help
-    tried: bool = True  # False: the sender gave up on the server before this message
-    handed_over: bool = True  # False: the session broke before the server had the message
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 def message_id(key: str) -> str:
@@ -311,154 +291,3 @@ def render_html(alert: Alert) -> str:
         f'<body style="{s["body"]}">{"".join(cards)}'
         f'<p style="{s["foot"]}">{escape(_footer(alert))}</p></body></html>'
     )
-
-
-# -- sending (the only SMTP caller) ----------------------------------------------------------
-
-
-def send_notice(config: SmtpConfig, message: EmailMessage) -> str | None:
-    """Deliver one message to the operator (a report, a failure); the error, if any."""
-    ((_, result),) = send(config, [(0, message)])
-    return result.error
-
-
-def send(
-    config: SmtpConfig, messages: Iterable[tuple[int, EmailMessage]]
-) -> Iterator[tuple[int, SendResult]]:
-    """Deliver messages, each to its own `To`; yield a result per message as soon as the server
-    has answered for it, so the caller can record it before the next goes out.
-
-    A session that breaks is replaced by a fresh one and the batch goes on: a message the
-    server had not been handed yet is sent on the new session, one it was taking when the
-    session broke is a failure of that message alone. Bounded: when the server cannot be
-    reached, a fresh session breaks before its first message is handed over, or messages break
-    BROKEN_SESSIONS sessions in a row with no delivery between, the message in hand fails and
-    the others are yielded as not tried (nothing happened to them).
-    """
-    queue = deque(messages)
-    stop: str | None = None
-    broken = 0  # sessions in a row that a message broke, with no delivery since
-    while queue and stop is None:
-        try:
-            smtp = _connect(config)
-        except (OSError, smtplib.SMTPException) as exc:
-            stop = f"cannot reach {config.host}:{config.port}: {_describe(exc)}"
-            yield queue.popleft()[0], SendResult(stop)
-            break
-        with smtp:
-            fresh = True
-            while queue:
-                ident, msg = queue[0]
-                result = _send_one(smtp, config.sender, msg)
-                if not result.handed_over and not fresh:
-                    break  # the server hung up after the previous message: this one, anew
-                queue.popleft()
-                yield ident, result
-                fresh = False
-                if result.ok:
-                    broken = 0
-                elif not result.permanent and _session_lost(smtp):
-                    broken += 1
-                    stop = _not_worth_a_session(result, broken)
-                    break
-    for ident, _ in queue:
-        yield ident, SendResult(stop, tried=False)
-
-
-def _not_worth_a_session(result: SendResult, broken: int) -> str | None:
-    """Why, after `result` broke the session (the `broken`-th in a row), the server gets no
-    new one; None when it does."""
-    if not result.handed_over:  # only a fresh session gets here: it broke at once
-        return f"a new session broke before its first message: {result.error}"
-    if broken >= BROKEN_SESSIONS:
-        return f"{broken} sessions in a row broke: {result.error}"
-    return None
-
-
-class _Client(smtplib.SMTP):
-    """An SMTP client that notes when a message is handed over (DATA): a session that breaks
-    before then did not take it; one that breaks after may have, the client cannot know."""
-
-    handed_over = False
-
-    def data(self, msg: bytes | str) -> tuple[int, bytes]:
-        self.handed_over = True
-        return super().data(msg)
-
-
-class _TlsClient(_Client, smtplib.SMTP_SSL):
-    pass
-
-
-def _send_one(smtp: _Client, sender: str, msg: EmailMessage) -> SendResult:
-    # every address of To: an alert has one, a notice one per operator
-    recipients = [address for _, address in getaddresses(msg.get_all("To", []))]
-    smtp.handed_over = False
-    try:
-        refused = smtp.send_message(msg, from_addr=sender, to_addrs=recipients)
-    except smtplib.SMTPRecipientsRefused as exc:  # every one of them
-        return _broken(smtp, _refused(exc.recipients))
-    except smtplib.SMTPResponseException as exc:  # sender refused, data refused, ...
-        return _broken(smtp, _refusal(type(exc).__name__, exc.smtp_code, exc.smtp_error))
-    except (OSError, smtplib.SMTPException) as exc:
-        if smtp.handed_over:
-            return SendResult(
-                "the connection broke while the server took the message (it may have arrived; "
-                f"the retry goes out under the same Message-ID): {_describe(exc)}"
-            )
-        return _broken(smtp, SendResult(_describe(exc)))
-    if refused:  # some of several: the others have it
-        return _refused(refused)
-    return SendResult()
-
-
-def _refused(recipients: dict[str, tuple[int, bytes]]) -> SendResult:
-    each = [_refusal(f"{who} refused", code, reply) for who, (code, reply) in recipients.items()]
-    return SendResult(
-        "; ".join(r.error or "" for r in each), permanent=all(r.permanent for r in each)
-    )
-
-
-def _broken(smtp: _Client, result: SendResult) -> SendResult:
-    """The result, marked as never handed over when the session is gone before DATA (smtplib
-    closes it on a hang-up and on a 421): the server did not refuse the message itself."""
-    if smtp.sock is None and not smtp.handed_over:
-        return replace(result, handed_over=False)
-    return result
-
-
-def _refusal(what: str, code: int | None, reply: bytes | str) -> SendResult:
-    text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
-    return SendResult(f"{what}: {code} {clean(text)}", permanent=bool(code and code >= 500))
-
-
-def _session_lost(smtp: _Client) -> bool:
-    try:
-        return smtp.noop()[0] != 250
-    except (OSError, smtplib.SMTPException):
-        return True
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def _connect(config: SmtpConfig) -> _Client:
-    context = ssl.create_default_context(cafile=config.ca_file)
-    if config.security == "tls":
-        smtp: _Client = _TlsClient(
-            config.host, config.port, timeout=config.timeout, context=context
-        )
-    else:
-        smtp = _Client(config.host, config.port, timeout=config.timeout)
-    try:
-        if config.security == "starttls":
-            # raises if the server does not offer STARTTLS: never fall back to plain text
-            smtp.starttls(context=context)
-        if config.username:
-            password = config.password.get_secret_value() if config.password else ""
-            smtp.login(config.username, password)
-    except BaseException:
-        smtp.close()
-        raise
-    return smtp

@@ -1,13 +1,9 @@
-"""The `storywatch` command: a thin shell over the stages and the store.
-
-Exit codes: 0 done, 1 done but something failed (recorded: the summary says what), 2 bad
-usage or config, 3 a bug in storywatch. Every error is one line on stderr; the mapping from
-the error family (pipeline.errors) to that line and code is `Storywatch.invoke`, here only.
-"""
+"""The `storywatch` command: a thin shell over the stages and the store. What every command
+shares (settings, errors as one line and an exit code) is in `cli_common`; the outbox's
+commands are in `cli_alerts`."""
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from datetime import UTC, datetime
@@ -16,74 +12,13 @@ from pathlib import Path
 import click
 
 from . import interrupt, stages
-from .config import Settings, load_settings
-from .errors import BUG, RecordedFailures, StorywatchError, UsageError
-from .outputs import make_folder, write_file
+from .cli_alerts import alerts_group
+from .cli_common import EXIT_CODES, Storywatch, exit_for, with_settings
+from .config import Settings
+from .errors import RecordedFailures, UsageError
+from .outputs import make_folder
 from .store import open_store
 from .stories import new_story_folder, write_story
-
-EXIT_CODES = (
-    "Exit codes: 0 done; 1 done, but something failed and was recorded (the summary says "
-    "what); 2 bad usage or config; 3 a bug in storywatch."
-)
-
-
-class Problem(click.ClickException):
-    """One line on stderr and an exit code."""
-
-    def __init__(self, message: str, exit_code: int):
-        # DuckDB and pydantic spread a message over lines; a user gets one
-        super().__init__("; ".join(line.strip() for line in message.splitlines() if line.strip()))
-        self.exit_code = exit_code
-
-
-class Storywatch(click.Group):
-    """The group whose `invoke` turns every error of every command into one line."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except click.UsageError as exc:
-            where = f"`{exc.ctx.command_path} --help`" if exc.ctx else "`storywatch --help`"
-            raise Problem(
-                f"{exc.format_message().rstrip('.')}; see {where}", exc.exit_code
-            ) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except StorywatchError as exc:
-            raise Problem(str(exc), exc.exit_code) from None
-        except Exception as exc:
-            if ctx.params.get("debug"):
-                raise
-            what = f"{type(exc).__name__}: {exc}"
-            raise Problem(
-                f"unexpected {what}; this is a bug: please report it "
-                "(--debug or STORYWATCH_DEBUG=1 shows the traceback)",
-                BUG,
-            ) from None
-
-
-def with_settings(command):
-    """Give the command `--config PATH` and call it with the loaded Settings."""
-
-    @click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Config file (default: $STORYWATCH_CONFIG or ./storywatch.toml).",
-    )
-    @functools.wraps(command)
-    def wrapper(config_path: Path | None, **kwargs):
-        return command(load_settings(config_path), **kwargs)
-
-    return wrapper
-
-
-def exit_for(summaries) -> None:
-    """Exit 1 when a stage summary counts failures (each is recorded where it happened)."""
-    if any(s.failed for s in summaries):
-        raise click.exceptions.Exit(RecordedFailures.exit_code)
 
 
 @click.group(
@@ -300,80 +235,6 @@ def feed_remove(settings: Settings, url: str) -> None:
     click.echo(f"removed {url}")
 
 
-@main.group("alerts")
-def alerts_group() -> None:
-    """The alert outbox: what was sent, what waits, what was held back and why."""
-
-
-@alerts_group.command("list")
-@click.option(
-    "--status", type=click.Choice(["pending", "sent", "failed", "suppressed"]), help="Only these."
-)
-@click.option("--story", "slug", help="Only this story's alerts.")
-@click.option("--limit", default=50, show_default=True, help="Alerts to show, newest first.")
-@with_settings
-def alerts_list(settings: Settings, status: str | None, slug: str | None, limit: int) -> None:
-    """Every alert, newest first: status, recipient, story, and why it failed or was held."""
-    from .alert_status import explain, state
-
-    with open_store(settings.database, read_only=True) as store:
-        rows = store.rows("alert_outbox", {"status": status, "story": slug, "limit": limit})
-    now = datetime.now(UTC)
-    for row in rows:
-        what = f"{row['updates']} updates" if row["updates"] > 1 else (row["title"] or "")
-        click.echo(
-            f"{row['id']:>5}  {state(row):<10} {row['delivery']:<9} {row['story']}  "
-            f"{row['recipient']}  {what[:60]}"
-        )
-        click.echo(f"       {explain(row, now)}")
-    if not rows:
-        click.echo("no alerts")
-
-
-@alerts_group.command("preview")
-@click.argument("alert_id", type=int)
-@click.option(
-    "--html",
-    "html_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the HTML part to this file, to open in a browser.",
-)
-@with_settings
-def alerts_preview(settings: Settings, alert_id: int, html_file: Path | None) -> None:
-    """Print the email an alert makes (headers and text part), as it would be sent now."""
-    from .alerts import render
-    from .stages.alert import load_alert
-
-    with open_store(settings.database, read_only=True) as store:
-        _, alert = load_alert(store, alert_id)
-    message = render(alert, settings.smtp.sender)
-    for key, value in message.items():
-        if key.lower() not in ("mime-version", "content-type"):
-            click.echo(f"{key}: {value}")
-    click.echo("\n" + message.get_body(("plain",)).get_content())
-    if html_file:
-        write_file(html_file, message.get_body(("html",)).get_content())
-        click.echo(f"HTML written to {html_file}", err=True)
-
-
-@alerts_group.command("resend")
-@click.argument("alert_id", type=int)
-@with_settings
-def alerts_resend(settings: Settings, alert_id: int) -> None:
-    """Send an alert now, whatever its state (sent, failed, held back)."""
-    from .stages.alert import requeue
-
-    requeue(settings, alert_id)
-    summary = stages.send_alerts(settings, only=[alert_id])
-    with open_store(settings.database, read_only=True) as store:
-        after = store.one("alert_by_id", {"id": alert_id})
-    if not summary.sent:
-        from .alert_status import explain
-
-        raise RecordedFailures(f"alert {alert_id} not sent: {explain(after, datetime.now(UTC))}")
-    click.echo(f"alert {alert_id} sent to {after['recipient']} as {after['message_id']}")
-
-
 @main.command()
 @click.option(
     "--since",
@@ -428,7 +289,8 @@ def extract_command(
                 click.echo(f"==> {source} <==")
             click.echo(result["text"])
     if any(result["stub"] or result["unreadable"] for _, result in results):
-        sys.exit(1)  # done, and each page without an article was named on stderr
+        # done, and each page without an article was named on stderr
+        raise click.exceptions.Exit(RecordedFailures.exit_code)
 
 
 @main.command("classify")
@@ -452,3 +314,6 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
         click.echo(line)
     if failed:
         raise RecordedFailures(f"{failed} items could not be judged (see their error lines)")
+
+
+main.add_command(alerts_group)

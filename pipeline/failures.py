@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from . import alerts, report
+from . import mailer, report
 from .config import Settings
 from .store import StoreError, open_store
 
@@ -30,7 +30,7 @@ def record_failure(settings: Settings, failure: dict) -> bool:
     to = settings.airflow.operator_email
     if new and to:
         notice = report.failure_notice(failure, settings.smtp.sender, to, datetime.now(UTC))
-        error = alerts.send_notice(settings.smtp, notice)
+        error = mailer.send_notice(settings.smtp, notice)
         if error:
             log.warning("could not email the operator about the failure: %s", error)
     return new

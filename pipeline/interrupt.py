@@ -13,13 +13,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .errors import StorywatchError
+
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 _received: list[int] = []
 _event = threading.Event()
 
 
-class Interrupted(Exception):
+class Interrupted(StorywatchError):
     """A stage stopped early on a signal; `done` says what it stored ("3 pages stored")."""
 
     def __init__(self, done: str, signum: int | None = None):

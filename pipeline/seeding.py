@@ -83,9 +83,8 @@ def read_sources(settings: Settings, sources: tuple[str, ...]) -> list[tuple[str
                 raise SourceError(result["error"])  # a story is made from all its seeds or none
             if result["stub"]:
                 raise SourceError(f"{source}: {result['error']}; seed with its text in a .txt file")
+            # not a stub: the text is an article's (a short one would have been one)
             text, url = result["text"], result["url"] if source.startswith("http") else None
-            if not text.strip():
-                raise SourceError(f"{source}: no article text found")
         else:
             text, url = read_text(Path(source)), None
             if not text.strip():

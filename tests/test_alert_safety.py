@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 import trustme
 
-from pipeline import alerts
+from pipeline import alerts, mailer
 from pipeline.config import ConfigError, Settings, SmtpConfig, smtp_from_connection
 from tests.smtp_servers import RefusingHandler, password_check, smtp_server
 
@@ -39,7 +39,7 @@ def deliver(alert: alerts.Alert, tmp_path, config: dict | None = None, **server)
     handler = RefusingHandler(tmp_path / "received")
     with smtp_server(handler, **server) as port:
         smtp = SmtpConfig(host="127.0.0.1", port=port, timeout=5, **(config or {}))
-        results = list(alerts.send(smtp, [(alert.id, alerts.render(alert, smtp.sender))]))
+        results = list(mailer.send(smtp, [(alert.id, alerts.render(alert, smtp.sender))]))
     return results, handler.received()
 
 
@@ -56,7 +56,7 @@ def deliver(alert: alerts.Alert, tmp_path, config: dict | None = None, **server)
 )
 def test_a_title_cannot_add_headers_or_recipients(title, tmp_path):
     (result,), (message,) = deliver(hostile_alert(title), tmp_path)
-    assert result == (7, alerts.SendResult())
+    assert result == (7, mailer.SendResult())
     assert message["Bcc"] is None and message["X-Injected"] is None
     assert message["To"] == "desk@example.org"
     subject = message["Subject"]
@@ -144,7 +144,7 @@ def test_starttls_with_login_delivers_only_with_the_right_password(tls, tmp_path
         authenticator=password_check("u", "pw"),
     )
     if password == "pw":
-        assert result == alerts.SendResult() and len(received) == 1
+        assert result == mailer.SendResult() and len(received) == 1
     else:
         assert not result.ok and "535" in result.error and received == []
 
@@ -154,7 +154,7 @@ def test_implicit_tls(tls, tmp_path):
     results, received = deliver(
         hostile_alert(), tmp_path, {"security": "tls", "ca_file": ca_file}, ssl_context=server
     )
-    assert results == [(7, alerts.SendResult())] and len(received) == 1
+    assert results == [(7, mailer.SendResult())] and len(received) == 1
 
 
 def test_an_untrusted_certificate_is_refused(tls, tmp_path):

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .. import alert_policy, alerts, interrupt
+from .. import alert_policy, alerts, interrupt, mailer
 from ..config import Settings
 from ..errors import UsageError
 from ..store import Store, open_store
@@ -55,7 +55,7 @@ def send_alerts(
         messages = (
             (i, alerts.render(alert, settings.smtp.sender)) for i, (_, alert) in loaded.items()
         )
-        for ident, result in alerts.send(settings.smtp, messages):
+        for ident, result in mailer.send(settings.smtp, messages):
             _record(
                 store, summary, ident, result, now + alert_policy.retry_delay(attempts[ident] + 1)
             )
@@ -65,7 +65,9 @@ def send_alerts(
     return summary
 
 
-def _record(store: Store, summary: SendSummary, ident: int, result, retry: datetime) -> None:
+def _record(
+    store: Store, summary: SendSummary, ident: int, result: mailer.SendResult, retry: datetime
+) -> None:
     """What the server said about one alert, on its row and in the summary."""
     if not result.tried:  # no attempt of its own: its row stays as it was
         summary.not_tried += 1

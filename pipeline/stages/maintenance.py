@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .. import alerts, rawpages, report
+from .. import mailer, rawpages, report
 from ..config import Settings
 from ..store import open_store
 
@@ -62,7 +62,7 @@ def report_feed_health(settings: Settings, key: str, now: datetime | None = None
     if not to or already:
         return summary
     message = report.feed_health_report(rows, since, now, settings.smtp.sender, to)
-    error = alerts.send_notice(settings.smtp, message)
+    error = mailer.send_notice(settings.smtp, message)
     if error:
         raise RuntimeError(f"the feed-health report was not sent: {error}")
     with open_store(settings.database) as store:

@@ -1,0 +1,89 @@
+"""`storywatch alerts`: the outbox, as a reader and an operator look at it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from . import stages
+from .cli_common import with_settings
+from .config import Settings
+from .errors import RecordedFailures
+from .outputs import write_file
+from .store import open_store
+
+
+@click.group("alerts")
+def alerts_group() -> None:
+    """The alert outbox: what was sent, what waits, what was held back and why."""
+
+
+@alerts_group.command("list")
+@click.option(
+    "--status", type=click.Choice(["pending", "sent", "failed", "suppressed"]), help="Only these."
+)
+@click.option("--story", "slug", help="Only this story's alerts.")
+@click.option("--limit", default=50, show_default=True, help="Alerts to show, newest first.")
+@with_settings
+def alerts_list(settings: Settings, status: str | None, slug: str | None, limit: int) -> None:
+    """Every alert, newest first: status, recipient, story, and why it failed or was held."""
+    from .alert_status import explain, state
+
+    with open_store(settings.database, read_only=True) as store:
+        rows = store.rows("alert_outbox", {"status": status, "story": slug, "limit": limit})
+    now = datetime.now(UTC)
+    for row in rows:
+        what = f"{row['updates']} updates" if row["updates"] > 1 else (row["title"] or "")
+        click.echo(
+            f"{row['id']:>5}  {state(row):<10} {row['delivery']:<9} {row['story']}  "
+            f"{row['recipient']}  {what[:60]}"
+        )
+        click.echo(f"       {explain(row, now)}")
+    if not rows:
+        click.echo("no alerts")
+
+
+@alerts_group.command("preview")
+@click.argument("alert_id", type=int)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the HTML part to this file, to open in a browser.",
+)
+@with_settings
+def alerts_preview(settings: Settings, alert_id: int, html_file: Path | None) -> None:
+    """Print the email an alert makes (headers and text part), as it would be sent now."""
+    from .alerts import render
+    from .stages.alert import load_alert
+
+    with open_store(settings.database, read_only=True) as store:
+        _, alert = load_alert(store, alert_id)
+    message = render(alert, settings.smtp.sender)
+    for key, value in message.items():
+        if key.lower() not in ("mime-version", "content-type"):
+            click.echo(f"{key}: {value}")
+    click.echo("\n" + message.get_body(("plain",)).get_content())
+    if html_file:
+        write_file(html_file, message.get_body(("html",)).get_content())
+        click.echo(f"HTML written to {html_file}", err=True)
+
+
+@alerts_group.command("resend")
+@click.argument("alert_id", type=int)
+@with_settings
+def alerts_resend(settings: Settings, alert_id: int) -> None:
+    """Send an alert now, whatever its state (sent, failed, held back)."""
+    from .stages.alert import requeue
+
+    requeue(settings, alert_id)
+    summary = stages.send_alerts(settings, only=[alert_id])
+    with open_store(settings.database, read_only=True) as store:
+        after = store.one("alert_by_id", {"id": alert_id})
+    if not summary.sent:
+        from .alert_status import explain
+
+        raise RecordedFailures(f"alert {alert_id} not sent: {explain(after, datetime.now(UTC))}")
+    click.echo(f"alert {alert_id} sent to {after['recipient']} as {after['message_id']}")
