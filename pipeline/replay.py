@@ -13,8 +13,8 @@ from .errors import UsageError
 from .extract import extract
 from .matching import StoryMemory, Thresholds, classify, features
 from .matching.features import with_title
-from .stages.match import thresholds
 from .stories import Story
+from .thresholds import thresholds
 
 
 @dataclass

@@ -11,7 +11,7 @@ from .errors import SourceError, StorywatchError
 from .extract import article
 from .http import Fetcher, FetchError
 from .sandbox import ExtractionFailed, ExtractionPool
-from .stages.fetch import site_furniture, site_of
+from .site_lines import site_furniture, site_of
 from .store import StoreError, open_store
 from .stories import StoryError, read_bytes, read_text
 

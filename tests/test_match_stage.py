@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from pipeline import stages
 from pipeline.stages.match import judge, read_work, write
-from pipeline.stages.sync import sync_stories
 from pipeline.store import open_store
+from pipeline.sync import sync_stories
 from tests.conftest import LOOPBACK_HTTP
 
 # the module: `pipeline.stages` exports the stage function under the same name

@@ -3,8 +3,8 @@
 from pipeline import stages
 from pipeline.matching.features import SIGNATURE_SCHEME
 from pipeline.stages.match import memory_of
-from pipeline.stages.sync import sync_stories
 from pipeline.store import open_store
+from pipeline.sync import sync_stories
 
 
 def test_a_second_pass_finds_nothing_new_and_sends_nothing(make_settings, mail):

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..config import Settings
+from ..sync import sync_feeds, sync_stories
 from .alert import SendSummary, send_alerts
 from .fetch import FetchSummary, fetch_articles
 from .match import MatchSummary, match
 from .poll import PollSummary, poll
 from .reextract import ReextractSummary, reextract
-from .sync import sync_feeds, sync_stories
 
 __all__ = [
     "FetchSummary", "MatchSummary", "PollSummary", "SendSummary", "as_dict", "fetch_articles",

@@ -10,7 +10,7 @@ from .. import alert_policy, alerts, interrupt, mailer
 from ..config import Settings
 from ..errors import UsageError
 from ..store import Store, open_store
-from .sync import sync_stories
+from ..sync import sync_stories
 
 
 class NoSuchAlert(UsageError):

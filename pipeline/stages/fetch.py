@@ -3,23 +3,22 @@ summary when the page gives no article (a paywall, a consent wall, a failed extr
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .. import interrupt, rawpages
-from ..boilerplate import learnable, lines
+from ..article_fields import article_text, fallback
 from ..config import ExtractionConfig, Settings
-from ..extract import Extracted, article, html_to_text
+from ..extract import Extracted
 from ..http import Fetcher, FetchError, Response
 from ..sandbox import ExtractionFailed, ExtractionPool
+from ..site_lines import remember_lines, site_of
 from ..store import Store, open_store
 
 FETCH_ATTEMPTS = 3
@@ -252,60 +251,3 @@ def _store(store: Store, page: Page, config: ExtractionConfig) -> str:
         article_id = store.one("article_id_for_entry", {"entry_id": entry["entry_id"]})["id"]
         remember_lines(store, article_id, article["site"], page.extracted.text)
     return article["status"]
-
-
-def article_text(
-    store: Store, extracted: Extracted, site: str | None, article_id: int | None, config
-) -> dict:
-    """The stored fields for an extracted page: its text without boilerplate, and the status
-    `extracted`, or `failed` with the reason when what is left is a stub."""
-    seen = site_furniture(store, site, extracted.text, article_id, config.learn_min_articles)
-    found = article(extracted, seen)
-    return {
-        "status": "failed" if found.stub else "extracted",
-        "text": found.text,
-        "error": found.error,
-        "author": extracted.author,
-        "site_name": extracted.site_name,
-        "language": extracted.language,
-        "removed": json.dumps([asdict(r) for r in found.removed]),
-    }
-
-
-def fallback(summary_html: str | None, reason: str | None) -> dict:
-    """The feed's summary in place of a page that gave no article, with the reason; when the
-    feed has no summary either, the article stays failed."""
-    summary = html_to_text(summary_html or "")
-    if not summary:
-        return {"status": "failed", "text": None, "error": reason}
-    return {"status": "fallback", "text": summary, "error": f"{reason}; used the feed summary"}
-
-
-def site_furniture(
-    store: Store, site: str | None, text: str, article_id: int | None, min_articles: int
-) -> set[str]:
-    """The lines of `text` that the site's other articles also carry, often enough to count."""
-    short = sorted(learnable(text))
-    if not site or not short:
-        return set()
-    rows = store.rows(
-        "site_lines_seen",
-        {"site": site, "lines": short, "all_lines": sorted(lines(text)), "article_id": article_id},
-    )
-    # this article is one more that carries the line
-    return {r["line"] for r in rows if r["articles"] + 1 >= min_articles}
-
-
-def remember_lines(store: Store, article_id: int, site: str | None, text: str) -> None:
-    """Record the article's lines, from its text before the boilerplate pass."""
-    store.execute("delete_article_lines", {"article_id": article_id})
-    every = sorted(lines(text))
-    if site and every:
-        store.execute(
-            "insert_article_lines", {"article_id": article_id, "site": site, "lines": every}
-        )
-
-
-def site_of(url: str | None) -> str | None:
-    host = urlsplit(url or "").hostname
-    return host.removeprefix("www.") if host else None

@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 
 from .. import interrupt
 from ..config import Settings
-from ..matching import MATCHER_VERSION, Decision, StoryMemory, Thresholds, classify, features
+from ..matching import MATCHER_VERSION, Decision, StoryMemory, classify, features
 from ..matching.features import SIGNATURE_SCHEME, pack_copy, unpack_copy, with_title
+from ..outbox import corroborations, enqueue_update, known_updates
 from ..store import Store, open_store
 from ..stories import Story
-from .outbox import corroborations, enqueue_update, known_updates
-from .sync import sync_stories
+from ..sync import sync_stories
+from ..thresholds import thresholds
 
 COPIES = ("rehash", "duplicate")
 # Decisions written per transaction: what a run holds in memory, whatever its backlog; the
@@ -273,9 +274,3 @@ def save_fingerprints(store: Store, prints: dict[int, tuple[bytes, bytes]]) -> N
                 "runs": [runs for _, runs in prints.values()],
             },
         )
-
-
-def thresholds(settings: Settings, story: Story) -> Thresholds:
-    """The config's thresholds, with the story's own where its story.toml sets them."""
-    values = settings.matching.model_dump() | story.matching
-    return Thresholds(**values)

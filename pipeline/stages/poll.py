@@ -12,7 +12,7 @@ from ..feeds import Feed, FeedError, parse_feed
 from ..http import Fetcher, FetchError, Response
 from ..polling import next_poll_at, should_disable
 from ..store import Store, open_store
-from .sync import sync_feeds
+from ..sync import sync_feeds
 
 
 @dataclass

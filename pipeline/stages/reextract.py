@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .. import rawpages
+from ..article_fields import article_text, fallback
 from ..config import Settings
 from ..sandbox import ExtractionFailed, ExtractionPool
+from ..site_lines import remember_lines
 from ..store import Store, open_store
-from .fetch import article_text, fallback, remember_lines
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..config import Settings
-from ..store import Store
-from ..stories import BrokenStory, SeedDocument, Story, load_stories
+from .config import Settings
+from .store import Store
+from .stories import BrokenStory, SeedDocument, Story, load_stories
 
 
 def sync_feeds(store: Store, settings: Settings) -> None:

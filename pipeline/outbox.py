@@ -6,9 +6,9 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from .. import alert_policy, alerts
-from ..store import Store
-from ..stories import Story
+from . import alert_policy, alerts
+from .store import Store
+from .stories import Story
 
 
 def enqueue_update(
