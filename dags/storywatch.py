@@ -35,44 +35,34 @@ from datetime import datetime
 
 from airflow.sdk import dag, task
 
+from pipeline.stage_registry import STAGES, Stage
 from storywatch_airflow import schedules, tasks
-from storywatch_airflow.schedules import ALERTS_QUEUED, NEW_ARTICLES, NEW_ENTRIES
 
 SETTINGS = schedules.load()
-AFTER = SETTINGS.airflow
-
-# (name, stage of pipeline.stages, its summary's counts that mean it produced something, the
-# asset it then emits, the schedule, what it does): one DAG each, in the order the data flows
-STAGES = [
-    ("poll", "poll", ["new_entries"], NEW_ENTRIES, schedules.poll_schedule(SETTINGS),
-     "Conditional GET of the due feeds (and of those the watcher named); new entries stored."),
-    ("fetch", "fetch_articles", ["extracted", "fallback"], NEW_ARTICLES,
-     schedules.after(NEW_ENTRIES, AFTER),
-     "Download and extract the page of every new entry."),
-    ("match", "match", ["alerts_queued"], ALERTS_QUEUED, schedules.after(NEW_ARTICLES, AFTER),
-     "Judge every new article against every story; updates queue alerts."),
-    ("alert", "send_alerts", ["sent"], None, schedules.after(ALERTS_QUEUED, AFTER),
-     "Send the pending alerts of the outbox over SMTP."),
-]  # fmt: skip
 
 
-def stage_dag(name: str, stage: str, produces: list[str], emits, schedule, doc: str) -> None:
+def stage_dag(stage: Stage, schedule) -> None:
     @dag(
-        dag_id=f"storywatch_{name}",
+        dag_id=f"storywatch_{stage.name}",
         schedule=schedule,
         start_date=datetime(2024, 1, 1),
         catchup=False,
         max_active_runs=1,
         default_args=schedules.DEFAULT_ARGS,
         tags=["storywatch", "news"],
-        doc_md=f"{doc}\n\n{__doc__}",
+        doc_md=f"{stage.doc}\n\n{__doc__}",
     )
     def one_stage():
-        run = task(tasks.run_stage, task_id=name, outlets=[emits] if emits else [], doc_md=doc)
-        run(stage, produces)
+        outlets = [schedules.asset(stage.emits)] if stage.emits else []
+        task(tasks.run_stage, task_id=stage.name, outlets=outlets, doc_md=stage.doc)(stage.name)
 
     one_stage()
 
 
+# one DAG per stage, in the order the data flows: the first on the schedule (or the watcher),
+# each next one on the asset the one before emits, and on the sweep
+schedule = schedules.poll_schedule(SETTINGS)
 for stage in STAGES:
-    stage_dag(*stage)
+    stage_dag(stage, schedule)
+    if stage.emits:
+        schedule = schedules.after(schedules.asset(stage.emits), SETTINGS.airflow)

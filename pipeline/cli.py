@@ -17,6 +17,7 @@ from .cli_common import EXIT_CODES, Storywatch, exit_for, with_settings
 from .config import Settings
 from .errors import RecordedFailures, UsageError
 from .outputs import make_folder
+from .stage_registry import BY_NAME
 from .store import open_store
 from .stories import new_story_folder, write_story
 
@@ -55,16 +56,8 @@ def init(settings: Settings) -> None:
         raise click.exceptions.Exit(RecordedFailures.exit_code)
 
 
-STAGES = {
-    "poll": stages.poll,
-    "fetch": stages.fetch_articles,
-    "match": stages.match,
-    "alert": stages.send_alerts,
-}
-
-
 @main.command()
-@click.option("--stage", type=click.Choice(list(STAGES)), help="Run only this stage.")
+@click.option("--stage", type=click.Choice(list(BY_NAME)), help="Run only this stage.")
 @click.option("--force", is_flag=True, help="Poll every active feed now, due or not.")
 @with_settings
 def run(settings: Settings, stage: str | None, force: bool) -> None:
@@ -76,15 +69,9 @@ def run(settings: Settings, stage: str | None, force: bool) -> None:
     summaries = []
     with interrupt.handlers():
         try:
-            for name, function in STAGES.items():
-                if stage in (None, name):
-                    summary = (
-                        function(settings, force=force) if name == "poll" else function(settings)
-                    )
-                    click.echo(str(summary))
-                    summaries.append(summary)
-                    # a stage without safe points of its own ran to its end; the next waits
-                    interrupt.check(f"stopped after {name}")
+            for summary in stages.each(settings, only=stage, force=force):
+                click.echo(str(summary))
+                summaries.append(summary)
         except interrupt.Interrupted as exc:
             click.echo(str(exc), err=True)
             sys.exit(exc.exit_code)

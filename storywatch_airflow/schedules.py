@@ -13,6 +13,7 @@ for the work a failure left behind (a page to fetch again, an SMTP retry).
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, CronTriggerTimetable
 
@@ -24,9 +25,6 @@ from .triggers import NewEntriesTrigger
 POOL = "storywatch_duckdb"  # one slot: DuckDB takes a single writer
 UTC = "UTC"
 
-NEW_ENTRIES = Asset(name="storywatch_new_entries", uri="x-storywatch://new-entries")
-NEW_ARTICLES = Asset(name="storywatch_new_articles", uri="x-storywatch://new-articles")
-ALERTS_QUEUED = Asset(name="storywatch_alerts_queued", uri="x-storywatch://alerts-queued")
 
 DEFAULT_ARGS = {
     "retries": 3,
@@ -37,6 +35,14 @@ DEFAULT_ARGS = {
     "pool": POOL,
     "on_failure_callback": on_failure,
 }
+
+
+@cache
+def asset(name: str) -> Asset:
+    """The asset a stage emits, by its name in `pipeline.stage_registry`."""
+    return Asset(
+        name=name, uri=f"x-storywatch://{name.removeprefix('storywatch_')}".replace("_", "-")
+    )
 
 
 def load() -> Settings:

@@ -28,13 +28,14 @@ def settings():
     return with_airflow_smtp(load_settings(config_path()))
 
 
-def run_stage(stage: str, produces: list[str]) -> dict:
-    """Run `pipeline.stages.<stage>`; skip unless one of the summary's `produces` counts is > 0."""
+def run_stage(name: str) -> dict:
+    """Run the stage `name` of `pipeline.stage_registry`; skip unless it produced something."""
     from pipeline import stages
+    from pipeline.stage_registry import BY_NAME
 
-    kwargs = {"due_now": watched_feeds()} if stage == "poll" else {}
-    summary = getattr(stages, stage)(settings(), **kwargs)
-    if not any(getattr(summary, name) for name in produces):
+    stage = BY_NAME[name]
+    summary = stage.call(settings(), due_now=watched_feeds())
+    if not stage.produced(summary):
         raise AirflowSkipException(f"nothing new: {summary}")
     return stages.as_dict(summary)
 
