@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 Delivery = Literal["immediate", "hourly", "daily"]
-DELIVERIES: tuple[Delivery, ...] = ("immediate", "hourly", "daily")
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$")
 UNIT_SECONDS = {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 FIRST_RETRY = timedelta(minutes=1)

@@ -58,9 +58,8 @@ def query_names() -> list[str]:
 class Store:
     """A DuckDB connection with named queries. Values are always bound parameters."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, read_only: bool, path: Path | None = None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None = None):
         self.con = con
-        self.read_only = read_only
         self.path = path
 
     def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -235,7 +234,7 @@ def open_store(
     """A Store on the file; a writer brings the schema up to date first. Always closed."""
     con = connect(path, read_only=read_only, lock_timeout=lock_timeout)
     try:
-        store = Store(con, read_only, path)
+        store = Store(con, path)
         if migrate and not read_only:
             store.migrate()
         elif migrate and (why := store.out_of_date()):

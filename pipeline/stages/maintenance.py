@@ -24,7 +24,6 @@ class ReportSummary:
     feeds: int = 0
     attention: int = 0
     sent_to: int = 0  # 0: nobody to send to, or already sent for this key
-    error: str | None = None
 
     def __str__(self) -> str:
         return f"report  {self.feeds} feeds, {self.attention} to look at, sent to {self.sent_to}"
