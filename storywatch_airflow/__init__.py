@@ -5,3 +5,6 @@ component (the triggerer loads `triggers.NewEntriesTrigger` by its import path, 
 folder is not on its path). Nothing here loads DuckDB, trafilatura or feedparser at import:
 the DAG processor imports it every time it parses the DAG files.
 """
+
+# the pool every task runs in, of one slot: DuckDB takes a single writer
+POOL = "storywatch_duckdb"

@@ -19,12 +19,11 @@ from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, CronTriggerTim
 
 from pipeline.config import AirflowConfig, Settings
 
+from . import POOL
 from .tasks import config_path, on_failure
 from .triggers import NewEntriesTrigger
 
-POOL = "storywatch_duckdb"  # one slot: DuckDB takes a single writer
 UTC = "UTC"
-
 
 DEFAULT_ARGS = {
     "retries": 3,

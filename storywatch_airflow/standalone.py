@@ -13,8 +13,9 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from . import POOL
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-POOL = ("storywatch_duckdb", "1", "DuckDB writers")
 
 # How quickly a local Airflow notices things; the defaults suit a busy production scheduler
 # and add tens of seconds between a finished task and the next one on a small machine.
@@ -52,7 +53,7 @@ def environment(home: Path, port: int, config: Path, extra: Mapping[str, str] = 
 
 def prepare(env: Mapping[str, str]) -> None:
     """Create or migrate the metadata database and the DuckDB writers' pool."""
-    for args in (["db", "migrate"], ["pools", "set", *POOL]):
+    for args in (["db", "migrate"], ["pools", "set", POOL, "1", "DuckDB writers"]):
         done = subprocess.run(
             [sys.executable, "-m", "airflow", *args], env=env, capture_output=True, text=True
         )
