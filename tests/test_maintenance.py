@@ -29,6 +29,7 @@ def test_prune_deletes_old_pages_and_polls_but_not_what_feed_health_reads(make_s
     age_everything(settings, 400)
     stages.poll(settings, force=True)  # nothing new: polls that stored no entries
     age_everything(settings, 400)
+    stages.fetch_articles(settings)  # retention is the maintenance's alone
     before = health(settings)
     kept = rawpages.folder(settings.database)
     assert len(list(kept.glob("*/*.html.gz"))) == 10

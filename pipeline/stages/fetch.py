@@ -86,8 +86,6 @@ def fetch_articles(settings: Settings) -> FetchSummary:
         with open_store(settings.database) as store:
             store.execute("release_claims", {"run_id": claims.run_id})
             summary.waiting = store.scalar("entries_waiting", {"max_attempts": FETCH_ATTEMPTS})
-            pruned = store.rows("prune_raw_pages", {"keep_days": settings.extraction.keep_raw_days})
-            rawpages.forget(settings.database, (r["sha256"] for r in pruned))
     interrupt.check(f"{summary.stored} pages stored")
     return summary
 
