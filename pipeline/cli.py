@@ -191,9 +191,10 @@ def feed_add(settings: Settings, url: str, name: str | None) -> None:
 @with_settings
 def feed_list(settings: Settings, show_all: bool) -> None:
     """Every feed with its health: ok, degraded, failing, disabled."""
-    with open_store(settings.database) as store:
-        stages.sync_feeds(store, settings)
-        rows = store.rows("feed_list", {"all": show_all})
+    # read-only: it lists while a run holds the writer's lock, and changes nothing
+    config = {"urls": [f.url for f in settings.feeds], "names": [f.name for f in settings.feeds]}
+    with open_store(settings.database, read_only=True) as store:
+        rows = store.rows("feed_list", {"all": show_all, **config})
     for row in rows:
         when = f"{row['last_polled_at']:%Y-%m-%d %H:%M}" if row["last_polled_at"] else "never"
         due = f"{row['next_poll_at']:%Y-%m-%d %H:%M}" if row["next_poll_at"] else "now"

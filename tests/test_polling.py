@@ -218,6 +218,24 @@ def test_feed_add_finds_a_sites_feed_and_list_and_remove_manage_it(feeds, settin
     assert len(entries(s)) == 2  # removing a feed keeps what it brought
 
 
+def test_feed_list_shows_the_config_as_edited_and_never_writes_the_database(
+    feeds, settings, tmp_path
+):
+    feeds.rss("/a.xml", [("1", "/1")])
+    stages.poll(settings("/a.xml"))
+    s = settings("/b.xml")  # the config edited since the last run: /a.xml out, /b.xml in
+    before = s.database.read_bytes()
+    listed = CliRunner().invoke(
+        main, ["feed", "list", "--all", "--config", str(tmp_path / "storywatch.toml")]
+    )
+    assert listed.exit_code == 0, listed.output
+    assert f"removed   {feeds.url}/a.xml" in listed.output
+    assert f"new       {feeds.url}/b.xml" in listed.output
+    assert "never; next now" in listed.output
+    # a reader, so it lists beside other readers (`query`, a dashboard) and changes nothing
+    assert s.database.read_bytes() == before
+
+
 def test_feed_add_says_when_a_page_has_no_feed(feeds, settings, tmp_path):
     feeds.routes["/"] = (200, {"Content-Type": "text/html"}, b"<html><body>Home</body></html>")
     settings()
