@@ -191,7 +191,7 @@ def feed_add(settings: Settings, url: str, name: str | None) -> None:
 @with_settings
 def feed_list(settings: Settings, show_all: bool) -> None:
     """Every feed with its health: ok, degraded, failing, disabled."""
-    # read-only: it lists while a run holds the writer's lock, and changes nothing
+    # read-only: it changes nothing, and lists beside other readers (`query`, a dashboard)
     config = {"urls": [f.url for f in settings.feeds], "names": [f.name for f in settings.feeds]}
     with open_store(settings.database, read_only=True) as store:
         rows = store.rows("feed_list", {"all": show_all, **config})
