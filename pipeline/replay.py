@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .boilerplate import clean
+from .boilerplate import strip_boilerplate
 from .config import Settings
 from .errors import UsageError
 from .extract import extract
@@ -66,7 +66,7 @@ def item_text(item: dict) -> str:
     elif item.get("html") is not None:
         page = extract(item["html"], url=item.get("url"))
         # extraction keeps the headline apart from the text: without it the lead is short
-        body, title = clean(page.text).text, title or page.title
+        body, title = strip_boilerplate(page.text).text, title or page.title
     else:
         raise UsageError('an item needs "text" or "html"')
     return with_title(title, body)
