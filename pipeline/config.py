@@ -142,7 +142,11 @@ class ExtractionConfig(_Section):
 
 
 class MatchingConfig(_Section):
-    """The matcher's thresholds (pipeline.matching.Thresholds); a story.toml may override any."""
+    """The matcher's thresholds, declared here only: `pipeline.matching.Thresholds` is this
+    model, and a story.toml's `[matching]` takes the same keys within the same bounds."""
+
+    # frozen: one story's thresholds are shared by every decision made for it
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     match: float = Field(0.34, ge=0, le=1, description="cast and words score to be the story")
     related: float = Field(0.15, ge=0, le=1, description="below match: related, not the story")
