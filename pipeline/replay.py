@@ -16,6 +16,8 @@ from .matching.features import with_title
 from .stages.match import thresholds
 from .stories import Story
 
+TEXT_KEYS = ("title", "html", "url", "language")  # "text" is taken as it comes, made a string
+
 
 @dataclass
 class Replay:
@@ -60,6 +62,9 @@ def item_text(item: dict) -> str:
     """An item's text to judge: its title, then its text (or the article of its html)."""
     if not isinstance(item.get("id"), str | int):
         raise UsageError('every item needs an "id" (a string or a number)')
+    for key in TEXT_KEYS:
+        if not isinstance(item.get(key), str | None):
+            raise UsageError(f'"{key}" must be a string')
     title = item.get("title")
     if item.get("text") is not None:
         body = str(item["text"])
