@@ -75,19 +75,13 @@ def run(settings: Settings, stage: str | None, force: bool) -> None:
     starts, and the exit code is 130 (SIGINT) or 143 (SIGTERM)."""
     summaries = []
     with interrupt.handlers():
-        try:
-            for name, function in STAGES.items():
-                if stage in (None, name):
-                    summary = (
-                        function(settings, force=force) if name == "poll" else function(settings)
-                    )
-                    click.echo(str(summary))
-                    summaries.append(summary)
-                    # a stage without safe points of its own ran to its end; the next waits
-                    interrupt.check(f"stopped after {name}")
-        except interrupt.Interrupted as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(exc.exit_code)
+        for name, function in STAGES.items():
+            if stage in (None, name):
+                summary = function(settings, force=force) if name == "poll" else function(settings)
+                click.echo(str(summary))
+                summaries.append(summary)
+                # a stage without safe points of its own ran to its end; the next waits
+                interrupt.check(f"stopped after {name}")
     exit_for(summaries)
 
 
