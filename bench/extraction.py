@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import trafilatura  # noqa: E402
 
 from bench.aeb import page_counts, pages, scores  # noqa: E402
-from pipeline.boilerplate import clean  # noqa: E402
+from pipeline.boilerplate import strip_boilerplate  # noqa: E402
 from pipeline.extract import article, extract  # noqa: E402
 
 
@@ -30,7 +30,7 @@ def plain(html: bytes, url: str) -> str:
 
 
 def storywatch(html: bytes, url: str) -> str:
-    return clean(extract(html, url=url).text).text
+    return strip_boilerplate(extract(html, url=url).text).text
 
 
 def main() -> None:

@@ -110,7 +110,7 @@ def retellings() -> Counter:
 
 
 def demo() -> Counter:
-    from pipeline.boilerplate import clean
+    from pipeline.boilerplate import strip_boilerplate
     from pipeline.demo import demo_pages
     from pipeline.demo.pages import render_page
     from pipeline.extract import extract
@@ -120,7 +120,10 @@ def demo() -> Counter:
     found = Counter()
     for page in demo_pages():
         found[
-            (page.slug, classify(clean(extract(render_page(page)).text).text, memory).verdict)
+            (
+                page.slug,
+                classify(strip_boilerplate(extract(render_page(page)).text).text, memory).verdict,
+            )
         ] += 1
     return found
 

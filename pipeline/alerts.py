@@ -89,7 +89,7 @@ def thread_id(story_slug: str) -> str:
 # -- cleaning what came from outside ----------------------------------------------------------
 
 
-def clean(text: str | None) -> str:
+def inert_text(text: str | None) -> str:
     """Feed text made inert for display: no control, format or bidi-override characters.
 
     Line and paragraph separators (U+2028, U+2029) and other line breaks become spaces.
@@ -111,7 +111,7 @@ def clean(text: str | None) -> str:
 
 def one_line(text: str | None, limit: int = SUBJECT_MAX) -> str:
     """A header-safe line: clean, no encoded-word opener (`=?`), at most `limit` characters."""
-    line = clean(text).replace("=?", "= ?").replace("?=", "? =")
+    line = inert_text(text).replace("=?", "= ?").replace("?=", "? =")
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
@@ -136,7 +136,7 @@ def safe_url(url: str | None) -> str | None:
 
 def subject(alert: Alert) -> str:
     story = one_line(alert.story_name, 60)
-    first = (clean(alert.updates[0].source.title) if alert.updates else "") or "(untitled)"
+    first = (inert_text(alert.updates[0].source.title) if alert.updates else "") or "(untitled)"
     if len(alert.updates) > 1:
         return one_line(f"[{story}] {len(alert.updates)} updates ({alert.delivery}): {first}")
     return one_line(f"[{story}] {first}")
@@ -164,14 +164,14 @@ def _when(at: datetime | None) -> str:
 
 
 def _source_line(source: Source) -> str:
-    return f"{clean(source.outlet) or 'unknown outlet'}, {_when(source.published_at)}"
+    return f"{inert_text(source.outlet) or 'unknown outlet'}, {_when(source.published_at)}"
 
 
 def _changes(update: Update) -> list[Change]:
     """A change said twice (in the title and the text) is one change."""
     seen: dict[tuple[str, str], Change] = {}
     for c in update.changed:
-        seen.setdefault((clean(c.was), clean(c.now)), c)
+        seen.setdefault((inert_text(c.was), inert_text(c.now)), c)
     return list(seen.values())
 
 
@@ -192,30 +192,33 @@ def _why(update: Update) -> str:
 def _footer(alert: Alert) -> str:
     how = "one email per update" if alert.delivery == "immediate" else f"{alert.delivery} digest"
     return (
-        f'You receive this because you follow "{clean(alert.story_name)}" with storywatch '
+        f'You receive this because you follow "{inert_text(alert.story_name)}" with storywatch '
         f"({how}). Alert {alert.id}."
     )
 
 
 def render_text(alert: Alert) -> str:
-    out = [f'New in "{clean(alert.story_name)}"']
+    out = [f'New in "{inert_text(alert.story_name)}"']
     if alert.story_description:
-        out.append(clean(alert.story_description))
+        out.append(inert_text(alert.story_description))
     for update in alert.updates:
         src = update.source
-        out += ["", "-" * 70, clean(src.title) or "(untitled)", _source_line(src)]
+        out += ["", "-" * 70, inert_text(src.title) or "(untitled)", _source_line(src)]
         if safe_url(src.url):
             out.append(safe_url(src.url))
         if update.new_facts:
-            out += ["", "What is new:"] + [f'  - "{clean(f)}"' for f in update.new_facts]
+            out += ["", "What is new:"] + [f'  - "{inert_text(f)}"' for f in update.new_facts]
         if update.changed:
             out += ["", "What changed:"]
             for c in _changes(update):
-                out += [f"  - {clean(c.was)} -> {clean(c.now)}", f'    "{clean(c.sentence)}"']
+                out += [
+                    f"  - {inert_text(c.was)} -> {inert_text(c.now)}",
+                    f'    "{inert_text(c.sentence)}"',
+                ]
         if update.also:
             out += ["", "Also reported by:"]
             for other in update.also:
-                line = f"  - {_source_line(other)}: {clean(other.title) or '(untitled)'}"
+                line = f"  - {_source_line(other)}: {inert_text(other.title) or '(untitled)'}"
                 out += [line] + ([f"    {safe_url(other.url)}"] if safe_url(other.url) else [])
         out += ["", f"Why this alert: {_why(update)}"]
     out += ["", "-- ", _footer(alert), ""]
@@ -243,12 +246,12 @@ STYLE = {
 
 def _h(text: str | None) -> str:
     """Escaped, cleaned feed text, isolated so that right-to-left text cannot reorder ours."""
-    return f"<bdi>{escape(clean(text))}</bdi>"
+    return f"<bdi>{escape(inert_text(text))}</bdi>"
 
 
 def _link(text: str | None, url: str | None) -> str:
     href = safe_url(url)
-    label = _h(text) if clean(text) else "(untitled)"
+    label = _h(text) if inert_text(text) else "(untitled)"
     if not href:
         return label
     return f'<a href="{escape(href)}" style="{STYLE["link"]}" rel="noopener noreferrer">{label}</a>'

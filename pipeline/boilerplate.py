@@ -79,7 +79,7 @@ def learnable(text: str) -> set[str]:
     return {line for line in lines(text) if 3 < len(line) <= MAX_FURNITURE_CHARS}
 
 
-def clean(text: str, site_lines: frozenset[str] | set[str] = frozenset()) -> Cleaned:
+def strip_boilerplate(text: str, site_lines: frozenset[str] | set[str] = frozenset()) -> Cleaned:
     """Remove the curated furniture lines, and the lines the site repeats across its articles."""
     kept: list[str] = []
     removed: list[Removed] = []

@@ -68,13 +68,9 @@ def run(settings: Settings, stage: str | None, force: bool) -> None:
     starts, and the exit code is 130 (SIGINT) or 143 (SIGTERM)."""
     summaries = []
     with interrupt.handlers():
-        try:
-            for summary in stages.each(settings, only=stage, force=force):
-                click.echo(str(summary))
-                summaries.append(summary)
-        except interrupt.Interrupted as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(exc.exit_code)
+        for summary in stages.each(settings, only=stage, force=force):
+            click.echo(str(summary))
+            summaries.append(summary)
     exit_for(summaries)
 
 

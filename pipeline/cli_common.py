@@ -15,6 +15,7 @@ import click
 
 from .config import load_settings
 from .errors import BUG, RecordedFailures, StorywatchError
+from .interrupt import Interrupted
 
 EXIT_CODES = (
     "Exit codes: 0 done; 1 done, but something failed and was recorded (the summary says "
@@ -44,6 +45,10 @@ class Storywatch(click.Group):
             ) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except Interrupted as exc:
+            # a stop that was asked for, not an error: the line says what was kept
+            click.echo(str(exc), err=True)
+            raise click.exceptions.Exit(exc.exit_code) from None
         except StorywatchError as exc:
             raise Problem(str(exc), exc.exit_code) from None
         except Exception as exc:

@@ -142,7 +142,11 @@ class ExtractionConfig(_Section):
 
 
 class MatchingConfig(_Section):
-    """The matcher's thresholds (pipeline.matching.Thresholds); a story.toml may override any."""
+    """The matcher's thresholds, declared here only: `pipeline.matching.Thresholds` is this
+    model, and a story.toml's `[matching]` takes the same keys within the same bounds."""
+
+    # frozen: one story's thresholds are shared by every decision made for it
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     match: float = Field(0.34, ge=0, le=1, description="cast and words score to be the story")
     related: float = Field(0.15, ge=0, le=1, description="below match: related, not the story")
@@ -233,7 +237,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except ValidationError as exc:
         in_file = any(_variable_of(err["loc"]) is None for err in exc.errors())
         where = f"{file}: " if in_file else ""
-        raise ConfigError(where + _describe(exc, _variable_of)) from None
+        raise ConfigError(where + _validation_message(exc, _variable_of)) from None
     base = file.resolve().parent
     return settings.model_copy(
         update={
@@ -291,7 +295,7 @@ def smtp_from_connection(
     try:
         smtp = SmtpConfig(**values)
     except ValidationError as exc:
-        raise ConfigError("smtp_default: " + _describe(exc)) from None
+        raise ConfigError("smtp_default: " + _validation_message(exc)) from None
     return settings.model_copy(update={"smtp": smtp})
 
 
@@ -348,7 +352,7 @@ def _takes_json(variable: str) -> bool:
     return kind in (list, dict) or (isinstance(kind, type) and issubclass(kind, BaseModel))
 
 
-def _describe(exc: ValidationError, variable_of=lambda loc: None) -> str:
+def _validation_message(exc: ValidationError, variable_of=lambda loc: None) -> str:
     problems = []
     for err in exc.errors():
         key = variable_of(err["loc"]) or ".".join(str(p) for p in err["loc"]) or "(top level)"

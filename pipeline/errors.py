@@ -1,6 +1,6 @@
 """The one error family: what a user can fix, each with the exit code the CLI gives it.
 
-The CLI maps a StorywatchError to one line and its exit code in one place (pipeline/cli.py);
+The CLI maps a StorywatchError to one line and its exit code in one place (`cli_common`);
 anything else is a bug. Exit codes: 0 done, 1 done but something failed (and was recorded),
 2 bad usage or config, 3 a bug in storywatch (an exception outside this family).
 """

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import trafilatura
 
-from .boilerplate import Removed, clean
+from .boilerplate import Removed, strip_boilerplate
 
 MIN_TEXT_CHARS = 200  # below this a page gave no article (a stub, a gallery, an error page)
 STUB_MAX_CHARS = 1500  # a stub is short: a long text that mentions cookies is an article
@@ -90,7 +90,7 @@ class Article:
 def article(extracted: Extracted, site_lines: frozenset[str] | set[str] = frozenset()) -> Article:
     """The page's article, as the fetch stage stores it and a seed document is taken: the text
     without boilerplate (`site_lines`: what the site repeats), unless what is left is a stub."""
-    cleaned = clean(extracted.text, site_lines)
+    cleaned = strip_boilerplate(extracted.text, site_lines)
     stub = stub_reason(cleaned.text, extracted.withheld, extracted.notice)
     return Article(None if stub else cleaned.text, stub, tuple(cleaned.removed))
 

@@ -87,6 +87,9 @@ class _GuardedBackend(httpcore.SyncBackend):
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise FetchError(f"cannot resolve {host}: {exc.strerror}") from None
+        except UnicodeError:
+            # the name is encoded (IDNA) before any lookup: an empty label ("a..b") fails there
+            raise FetchError(f"cannot resolve {host}: not a valid host name") from None
         addresses = list(dict.fromkeys(info[4][0] for info in infos))
         for address in addresses:
             if not is_public(address) and not self.allowed(host, address):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import getaddresses
 
-from .alerts import clean
+from .alerts import inert_text
 from .config import SmtpConfig
 
 # A hang-up after DATA may hide a delivery: this many in a row and the rest of the batch waits
@@ -56,7 +56,7 @@ def send(
         try:
             smtp = _connect(config)
         except (OSError, smtplib.SMTPException) as exc:
-            stop = f"cannot reach {config.host}:{config.port}: {_describe(exc)}"
+            stop = f"cannot reach {config.host}:{config.port}: {_exception_text(exc)}"
             yield queue.popleft()[0], SendResult(stop)
             break
         with smtp:
@@ -118,9 +118,9 @@ def _send_one(smtp: _Client, sender: str, msg: EmailMessage) -> SendResult:
         if smtp.handed_over:
             return SendResult(
                 "the connection broke while the server took the message (it may have arrived; "
-                f"the retry goes out under the same Message-ID): {_describe(exc)}"
+                f"the retry goes out under the same Message-ID): {_exception_text(exc)}"
             )
-        return _broken(smtp, SendResult(_describe(exc)))
+        return _broken(smtp, SendResult(_exception_text(exc)))
     if refused:  # some of several: the others have it
         return _refused(refused)
     return SendResult()
@@ -143,7 +143,7 @@ def _broken(smtp: _Client, result: SendResult) -> SendResult:
 
 def _refusal(what: str, code: int | None, reply: bytes | str) -> SendResult:
     text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
-    return SendResult(f"{what}: {code} {clean(text)}", permanent=bool(code and code >= 500))
+    return SendResult(f"{what}: {code} {inert_text(text)}", permanent=bool(code and code >= 500))
 
 
 def _session_lost(smtp: _Client) -> bool:
@@ -153,7 +153,7 @@ def _session_lost(smtp: _Client) -> bool:
         return True
 
 
-def _describe(exc: BaseException) -> str:
+def _exception_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 

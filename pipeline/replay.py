@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .boilerplate import clean
+from .boilerplate import strip_boilerplate
 from .config import Settings
 from .errors import UsageError
 from .extract import extract
@@ -15,6 +15,8 @@ from .matching import StoryMemory, Thresholds, classify, features
 from .matching.features import with_title
 from .stories import Story
 from .thresholds import thresholds
+
+TEXT_KEYS = ("title", "html", "url", "language")  # "text" is taken as it comes, made a string
 
 
 @dataclass
@@ -60,13 +62,16 @@ def item_text(item: dict) -> str:
     """An item's text to judge: its title, then its text (or the article of its html)."""
     if not isinstance(item.get("id"), str | int):
         raise UsageError('every item needs an "id" (a string or a number)')
+    for key in TEXT_KEYS:
+        if not isinstance(item.get(key), str | None):
+            raise UsageError(f'"{key}" must be a string')
     title = item.get("title")
     if item.get("text") is not None:
         body = str(item["text"])
     elif item.get("html") is not None:
         page = extract(item["html"], url=item.get("url"))
         # extraction keeps the headline apart from the text: without it the lead is short
-        body, title = clean(page.text).text, title or page.title
+        body, title = strip_boilerplate(page.text).text, title or page.title
     else:
         raise UsageError('an item needs "text" or "html"')
     return with_title(title, body)

@@ -3,6 +3,7 @@ unexpected error is one line too (a bug to report), with the traceback only unde
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -92,8 +93,10 @@ CASES = [
     (["query", "COPY stories TO 'x.csv'"], _initialised, {}, "not COPY"),
     (["story", "add", "A story", "missing.txt"], _good, {}, "missing.txt: no such file"),
     (["story", "add", "A story", "seed.txt"], _stories_under_a_file, {}, "a-file/stories"),
+    (["story", "add", "A story", "http://a..b/x.html"], _good, {}, "not a valid host name"),
     (["story", "list"], _no_stories, {}, "stories folder not found"),
     (["feed", "add", "ftp://example.org/feed"], _good, {}, "ftp://example.org/feed"),
+    (["feed", "add", "http://a..b/feed.xml"], _good, {}, "a..b: not a valid host name"),
     (["feed", "list"], _sqlite, {}, "is not a storywatch database"),
     (["feed", "remove", "https://example.org/none.xml"], _initialised, {}, "no active feed"),
     (["alerts", "list"], _sqlite, {}, "is not a storywatch database"),
@@ -103,7 +106,9 @@ CASES = [
     (["reextract", "--since", "yesterday"], _good, {}, "Invalid value for '--since'"),
     (["reextract"], _under_a_file, {}, "cannot create the folder of the database"),
     (["extract", "missing.html"], _good, {}, "missing.html: no such file"),
+    (["extract", "http://a..b/x.html"], _good, {}, "a..b: not a valid host name"),
     (["classify"], _good, {}, "Missing option '--story'"),
+    (["classify", "--story", "nope"], _good, {}, "no story 'nope'"),
     (["demo"], _sqlite, {}, "is not a storywatch database"),
     (
         ["demo", "--serve", "--site-port", "0", "--smtp-port", "0", "--write-config", "a-file/x"],
@@ -129,6 +134,31 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, make_conf
     assert "Traceback" not in result.output
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("Error: ") and says in line
+
+
+def test_classify_judges_every_item_it_can_and_counts_the_others_in_one_line(tmp_path):
+    items = [
+        '{"id": 1, "title": 5, "text": "Russia will leave the space station."}',
+        "not JSON",
+        '{"id": 3, "text": "A bakery opened on the high street."}',
+    ]
+    result = CliRunner().invoke(
+        main,
+        ["classify", "--story", "iss-withdrawal", "--config", str(_good(tmp_path))],
+        input="\n".join(items) + "\n",
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line == "Error: 2 items could not be judged (see their error lines)"
+    verdicts = [json.loads(out) for out in result.stdout.splitlines()]
+    assert [(v["id"], v["verdict"]) for v in verdicts] == [
+        (1, None),
+        (None, None),
+        (3, "unrelated"),
+    ]
+    assert verdicts[0]["error"] == 'line 1: "title" must be a string'
 
 
 def test_the_exit_codes_are_documented_in_help():

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import rawpages, stages
-from pipeline.boilerplate import clean
+from pipeline.boilerplate import strip_boilerplate
 from pipeline.cli import main
 from pipeline.config import ExtractionConfig
 from pipeline.demo import demo_pages
@@ -111,7 +111,7 @@ def test_reextract_reads_pages_kept_in_the_database_before_and_skips_one_gone(de
 
 def test_a_line_seen_once_is_never_removed_for_being_seen():
     text = "Tips and corrections are welcome.\nThe council met on Tuesday."
-    assert clean(text).text == text
+    assert strip_boilerplate(text).text == text
 
 
 def test_a_copy_of_an_article_is_not_evidence_of_boilerplate(demo_articles, site):

@@ -13,7 +13,7 @@ from ..paths import SEEDS_DIR
 from ..store import open_store, sql
 from ..stories import load_story
 from .mailsink import MailSink
-from .pages import Page, page_from_text
+from .pages import DemoPage, page_from_text
 from .site import DemoSite
 
 ARTICLES_DIR = Path(__file__).parent / "articles"
@@ -27,7 +27,7 @@ class DemoError(StorywatchError, RuntimeError):
     """The demo would overwrite something that is not its own."""
 
 
-def demo_pages() -> list[Page]:
+def demo_pages() -> list[DemoPage]:
     """The seed story's documents and the team's own articles, as the demo site's pages."""
     story = load_story(SEEDS_DIR / STORY, [])
     pages = [page_from_text(Path(d.file).stem, d.text, SEED_DAY) for d in story.documents]

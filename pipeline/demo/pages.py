@@ -44,7 +44,7 @@ class Comment:
 
 
 @dataclass
-class Page:
+class DemoPage:
     slug: str
     title: str
     published: datetime
@@ -62,11 +62,11 @@ class Page:
         return self.paragraphs[0] if self.paragraphs else self.title
 
 
-def page_from_text(slug: str, text: str, default_published: datetime) -> Page:
+def page_from_text(slug: str, text: str, default_published: datetime) -> DemoPage:
     """Sort the blocks of an article's plain text into body and page furniture."""
     headers: dict[str, str] = {}
     blocks = [b for b in re.split(r"\n\s*\n", text.strip("\n")) if b.strip()]
-    page = Page(slug=slug, title="", published=default_published)
+    page = DemoPage(slug=slug, title="", published=default_published)
     body: list[str] = []
     comment_lines: list[str] = []
     for block in blocks:
@@ -96,7 +96,7 @@ def page_from_text(slug: str, text: str, default_published: datetime) -> Page:
     return page
 
 
-def _furniture(page: Page, line: str) -> bool:
+def _furniture(page: DemoPage, line: str) -> bool:
     if DISCLOSURE.match(line):
         page.disclosure = line
     elif CREDIT.match(line):
@@ -158,7 +158,7 @@ FOOTER = """<aside class="sidebar"><div class="ad ad-box">Advertisement</div>
 <li><a href="/terms/">Terms of use</a></li></ul></footer>"""
 
 
-def render_page(page: Page) -> str:
+def render_page(page: DemoPage) -> str:
     e = escape
     iso = page.published.astimezone(UTC).isoformat()
     parts = [

@@ -7,7 +7,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
-from .pages import SITE_NAME, Page, render_page
+from .pages import SITE_NAME, DemoPage, render_page
 
 
 class DemoSite:
@@ -16,7 +16,7 @@ class DemoSite:
     `publish(slug)` puts one more page in its feed while the server runs, as a newsroom would.
     """
 
-    def __init__(self, pages: list[Page], published: set[str] | None = None, port: int = 0):
+    def __init__(self, pages: list[DemoPage], published: set[str] | None = None, port: int = 0):
         self.pages = {p.slug: p for p in pages}
         self.published = set(self.pages if published is None else published)
         self.requests: list[str] = []  # the paths asked for, in order: who looked, and when

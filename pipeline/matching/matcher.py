@@ -20,6 +20,8 @@ from typing import Literal
 
 from datasketch import MinHashLSH
 
+# the thresholds are declared once, with their bounds, as the [matching] section of the settings
+from ..config import MatchingConfig as Thresholds
 from .facts import Fact, changed_facts, facts_of
 from .features import NUM_PERM, Features, Sentence, cosine, features
 
@@ -28,22 +30,11 @@ Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
 CAST_SIZE = 12  # the story's main names: the rarest that most of its documents share
 NEW_NAME_WEIGHT = 0.6  # a name this rare that the story never had makes a sentence news
 RARE_WORD_WEIGHT = 0.6  # a word this rare (Zipf under 3.9) is a telling one
+DEFAULT_THRESHOLDS = Thresholds()  # those of a config that sets no [matching]
 MONTHS = (
     r"(January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    match: float = 0.34  # combined score of cast and words to be the story
-    related: float = 0.15  # below match: shares the cast or the topic, tells another story
-    cast_floor: float = 0.25  # a match must name at least this share of the story's cast
-    duplicate: float = 0.80  # share of the article's shingles found in one known text
-    sentence_known: float = 0.55  # weighted share of a sentence found in one known sentence
-    new_rare_words: int = 3  # rare words the story never used that make a sentence news
-    min_fact_words: int = 5  # shorter sentences (datelines, captions) are never facts
-    lead_sentences: int = 4  # an update says its news here: the headline and the first sentences
 
 
 @dataclass
@@ -119,7 +110,7 @@ class StoryMemory:
 
 
 def classify(
-    article: str | Features, memory: StoryMemory, th: Thresholds = Thresholds()
+    article: str | Features, memory: StoryMemory, th: Thresholds = DEFAULT_THRESHOLDS
 ) -> Decision:
     """Judge one article against one story. Pure: the memory is not changed."""
     f = article if isinstance(article, Features) else features(article, memory.language)

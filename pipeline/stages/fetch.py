@@ -49,7 +49,7 @@ class FetchSummary:
 
 
 @dataclass
-class Page:
+class FetchedPage:
     """One entry's page, fetched and extracted in a worker thread; stored by the writer."""
 
     entry: dict
@@ -171,7 +171,7 @@ def _stream(
 
 
 def _write(
-    store: Store, pages: list[Page], claims: Claims, config: ExtractionConfig, summary
+    store: Store, pages: list[FetchedPage], claims: Claims, config: ExtractionConfig, summary
 ) -> None:
     for page in pages:
         if page.error and interrupt.requested():
@@ -182,8 +182,10 @@ def _write(
                 summary.count(_store(store, page, config))
 
 
-def _fetch_page(fetcher: Fetcher, extractor: ExtractionPool, database: Path, entry: dict) -> Page:
-    page = Page(entry)
+def _fetch_page(
+    fetcher: Fetcher, extractor: ExtractionPool, database: Path, entry: dict
+) -> FetchedPage:
+    page = FetchedPage(entry)
     if not entry["url"]:
         page.error = "the feed entry has no link"
         return page
@@ -203,14 +205,16 @@ def _fetch_page(fetcher: Fetcher, extractor: ExtractionPool, database: Path, ent
     return page
 
 
-def _fetch_one(fetcher: Fetcher, extractor: ExtractionPool, database: Path, entry: dict) -> Page:
+def _fetch_one(
+    fetcher: Fetcher, extractor: ExtractionPool, database: Path, entry: dict
+) -> FetchedPage:
     try:
         return _fetch_page(fetcher, extractor, database, entry)
     except Exception as exc:  # a bug met on one page is that page's failure, not the run's
-        return Page(entry, error=f"unexpected error: {type(exc).__name__}: {exc}")
+        return FetchedPage(entry, error=f"unexpected error: {type(exc).__name__}: {exc}")
 
 
-def _store(store: Store, page: Page, config: ExtractionConfig) -> str:
+def _store(store: Store, page: FetchedPage, config: ExtractionConfig) -> str:
     """Write the page's article; returns its status (extracted, fallback or failed)."""
     entry, response = page.entry, page.response
     article = {
