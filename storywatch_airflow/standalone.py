@@ -13,7 +13,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from pipeline.paths import PROJECT_ROOT
+
 POOL = ("storywatch_duckdb", "1", "DuckDB writers")
 
 # How quickly a local Airflow notices things; the defaults suit a busy production scheduler
