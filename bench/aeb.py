@@ -13,9 +13,10 @@ import gzip
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
-AEB = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "aeb"
+from pipeline.paths import PROJECT_ROOT
+
+AEB = PROJECT_ROOT / ".." / "shared" / "eval" / "aeb"
 WORD = re.compile(r"\w+")
 
 

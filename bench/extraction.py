@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import trafilatura
 
-import trafilatura  # noqa: E402
-
-from bench.aeb import page_counts, pages, scores  # noqa: E402
-from pipeline.boilerplate import strip_boilerplate  # noqa: E402
-from pipeline.extract import article, extract  # noqa: E402
+from bench.aeb import page_counts, pages, scores
+from pipeline.boilerplate import strip_boilerplate
+from pipeline.extract import article, extract
 
 
 def plain(html: bytes, url: str) -> str:

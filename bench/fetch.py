@@ -14,16 +14,13 @@ copy of the page body).
 from __future__ import annotations
 
 import resource
-import sys
 import tempfile
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench import loopback  # noqa: E402
-from pipeline import rawpages, stages  # noqa: E402
+from bench import loopback
+from pipeline import rawpages, stages
 
 
 def filler(size: int) -> bytes:

@@ -16,20 +16,15 @@ of stored articles grows from 1,000 to 100,000.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from pipeline.matching import StoryMemory, Thresholds, classify, features
+from pipeline.paths import PROJECT_ROOT, SEEDS_DIR
+from pipeline.stories import load_story
 
-from pipeline.matching import StoryMemory, Thresholds, classify, features  # noqa: E402
-from pipeline.paths import SEEDS_DIR  # noqa: E402
-from pipeline.stories import load_story  # noqa: E402
-
-ECB = ROOT / ".." / "shared" / "eval" / "ecbplus-dev" / "ecbplus_topics_1-30.jsonl"
-STREAM = ROOT / "tests" / "data" / "iss_stream.jsonl"
+ECB = PROJECT_ROOT / ".." / "shared" / "eval" / "ecbplus-dev" / "ecbplus_topics_1-30.jsonl"
+STREAM = PROJECT_ROOT / "tests" / "data" / "iss_stream.jsonl"
 MATCHED = {"duplicate", "rehash", "update"}
 
 

@@ -12,16 +12,13 @@ process's maximum resident size.
 from __future__ import annotations
 
 import resource
-import sys
 import tempfile
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench import loopback  # noqa: E402
-from pipeline import stages  # noqa: E402
+from bench import loopback
+from pipeline import stages
 
 
 def rss(feed: int, items: int) -> bytes:

@@ -9,13 +9,14 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from .errors import StorywatchError
-from .paths import SQL_DIR
+from .paths import SQL
 
 LOCK_ERROR = "Could not set lock on file"
 NOT_DUCKDB = "not a valid DuckDB database file"
@@ -44,15 +45,20 @@ class QueryError(StorywatchError):
 @cache
 def sql(name: str) -> str:
     """The text of the named query `sql/queries/<name>.sql`."""
-    path = SQL_DIR / "queries" / f"{name}.sql"
     try:
-        return path.read_text(encoding="utf-8")
+        return (SQL / "queries" / f"{name}.sql").read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise KeyError(f"no named query {name!r} in {path.parent}") from None
+        raise KeyError(f"no named query {name!r} in sql/queries") from None
 
 
 def query_names() -> list[str]:
-    return sorted(p.stem for p in (SQL_DIR / "queries").glob("*.sql"))
+    return [p.name.removesuffix(".sql") for p in sql_files("queries")]
+
+
+def sql_files(folder: str) -> list[Traversable]:
+    """The `.sql` files of `sql/<folder>`, in the order of their names."""
+    found = (p for p in (SQL / folder).iterdir() if p.name.endswith(".sql"))
+    return sorted(found, key=lambda p: p.name)
 
 
 class Store:
@@ -171,8 +177,8 @@ class Store:
     def _schema_state(self):
         """What is applied (name -> checksum), the migrations still to apply, and the views."""
         known = dict(self.con.execute("SELECT name, checksum FROM schema_migrations").fetchall())
-        migrations = [_read(p) for p in sorted((SQL_DIR / "migrations").glob("*.sql"))]
-        views = [_read(p) for p in sorted((SQL_DIR / "views").glob("*.sql"))]
+        migrations = [_read(p) for p in sql_files("migrations")]
+        views = [_read(p) for p in sql_files("views")]
         for name, _, digest in migrations:
             if name in known and known[name] != digest:
                 raise StoreError(
@@ -187,7 +193,7 @@ class Store:
         )
 
 
-def _read(path: Path) -> tuple[str, str, str]:
+def _read(path: Traversable) -> tuple[str, str, str]:
     text = path.read_text(encoding="utf-8")
     return path.name, text, hashlib.sha256(text.encode()).hexdigest()[:16]
 

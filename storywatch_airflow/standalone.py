@@ -13,9 +13,9 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import POOL
+from pipeline.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from . import POOL
 
 # How quickly a local Airflow notices things; the defaults suit a busy production scheduler
 # and add tens of seconds between a finished task and the next one on a small machine.

@@ -12,10 +12,14 @@ from pathlib import Path
 from airflow.sdk import get_current_context
 from airflow.sdk.exceptions import AirflowSkipException
 
+from pipeline.config import DEFAULT_FILE
+from pipeline.paths import IN_CHECKOUT, PROJECT_ROOT
+
 
 def config_path() -> str:
-    """$STORYWATCH_CONFIG, else the checkout's storywatch.toml (read at each call, not cached)."""
-    default = Path(__file__).resolve().parent.parent / "storywatch.toml"
+    """$STORYWATCH_CONFIG, else storywatch.toml: the checkout's, or in a wheel install the one in
+    the current directory, where the CLI looks too (read at each call, not cached)."""
+    default = PROJECT_ROOT / DEFAULT_FILE if IN_CHECKOUT else Path(DEFAULT_FILE)
     return os.environ.get("STORYWATCH_CONFIG", str(default))
 
 

@@ -1,8 +1,8 @@
 """The match stage itself: articles per second through `stages.match` on a real DuckDB file,
 and how long it holds the write lock.
 
-    .venv/bin/python bench/pipeline.py                      # 1 x 4,500 and 201 x 100
-    .venv/bin/python bench/pipeline.py --stories 20 --articles 500
+    .venv/bin/python bench/match_stage.py                   # 1 x 4,500 and 201 x 100
+    .venv/bin/python bench/match_stage.py --stories 20 --articles 500
 
 Each case builds, in a temporary folder, N stories (the seed story, then ECB+ documents
 from ../shared/eval/ecbplus-dev/ each as a story of its own) and M fetched articles waiting to
@@ -27,17 +27,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.matching import ECB, STREAM
+from pipeline import stages
+from pipeline.config import load_settings
+from pipeline.paths import SEEDS_DIR
+from pipeline.store import open_store
+from pipeline.stories import write_story
 
-from pipeline import stages  # noqa: E402
-from pipeline.config import load_settings  # noqa: E402
-from pipeline.paths import SEEDS_DIR  # noqa: E402
-from pipeline.store import open_store  # noqa: E402
-from pipeline.stories import write_story  # noqa: E402
-
-ECB = ROOT / ".." / "shared" / "eval" / "ecbplus-dev" / "ecbplus_topics_1-30.jsonl"
-STREAM = ROOT / "tests" / "data" / "iss_stream.jsonl"
 # the module, not the function that `pipeline.stages` exports under the same name
 MATCH_MODULE = importlib.import_module("pipeline.stages.match")
 START = datetime(2022, 7, 26, 12, tzinfo=UTC)
