@@ -68,7 +68,7 @@ def stage_dag(name: str, stage: str, produces: list[str], emits, schedule, doc: 
         doc_md=f"{doc}\n\n{__doc__}",
     )
     def one_stage():
-        run = task(tasks.run_stage, task_id=name, outlets=[emits] if emits else [], doc_md=doc)
+        run = task(task_id=name, outlets=[emits] if emits else [], doc_md=doc)(tasks.run_stage)
         run(stage, produces)
 
     one_stage()

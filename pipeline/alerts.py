@@ -199,8 +199,8 @@ def render_text(alert: Alert) -> str:
     for update in alert.updates:
         src = update.source
         out += ["", "-" * 70, clean(src.title) or "(untitled)", _source_line(src)]
-        if safe_url(src.url):
-            out.append(safe_url(src.url))
+        if url := safe_url(src.url):
+            out.append(url)
         if update.new_facts:
             out += ["", "What is new:"] + [f'  - "{clean(f)}"' for f in update.new_facts]
         if update.changed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def init(settings: Settings) -> None:
         raise click.exceptions.Exit(RecordedFailures.exit_code)
 
 
-STAGES = {
+STAGES: dict[str, Callable[..., object]] = {
     "poll": stages.poll,
     "fetch": stages.fetch_articles,
     "match": stages.match,

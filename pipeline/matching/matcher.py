@@ -71,7 +71,7 @@ class StoryMemory:
         self.entity_docs: dict[str, set[int]] = {}
         self.entity_weight: dict[str, float] = {}
         self.lsh = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
-        self.copies: dict[int, set] = {}
+        self.copies: dict[int, frozenset[int]] = {}
         self._cast: dict[str, float] | None = None
         self.seeds: set[int] = set()
         for ident, text in documents:
