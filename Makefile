@@ -17,11 +17,13 @@ demo: $(VENV)/.installed-core
 
 test: $(VENV)/.installed-all
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-all
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Airflow standalone (UI on http://localhost:8080) running this checkout's DAGs, unpaused, on
 # the demo site, which publishes one more article every DEMO_EVERY seconds; the alert emails

@@ -54,7 +54,7 @@ def stage_dag(stage: Stage, schedule) -> None:
     )
     def one_stage():
         outlets = [schedules.asset(stage.emits)] if stage.emits else []
-        task(tasks.run_stage, task_id=stage.name, outlets=outlets, doc_md=stage.doc)(stage.name)
+        task(task_id=stage.name, outlets=outlets, doc_md=stage.doc)(tasks.run_stage)(stage.name)
 
     one_stage()
 

@@ -32,9 +32,9 @@ SETTINGS = schedules.load()
 )
 def storywatch_maintenance():
     chain(
-        task(tasks.prune, doc_md="Delete raw pages and polls past their retention.")(),
-        task(tasks.checkpoint, doc_md="Fold DuckDB's write-ahead log into the file.")(),
-        task(tasks.report_feed_health, doc_md="Email the day's feed health to the operator.")(),
+        task(doc_md="Delete raw pages and polls past their retention.")(tasks.prune)(),
+        task(doc_md="Fold DuckDB's write-ahead log into the file.")(tasks.checkpoint)(),
+        task(doc_md="Email the day's feed health to the operator.")(tasks.report_feed_health)(),
     )
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from .explanation import Change, Reasons
+
 Delivery = Literal["immediate", "hourly", "daily"]
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$")
 UNIT_SECONDS = {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
@@ -88,9 +90,9 @@ def fact_key(fact: str) -> str:
     return " ".join(re.findall(r"\w+", fact.casefold()))
 
 
-def fact_keys(new_facts: Iterable[str], changed_facts: Iterable[dict]) -> frozenset[str]:
+def fact_keys(new_facts: Iterable[str], changed_facts: Iterable[Change]) -> frozenset[str]:
     keys = {fact_key(f) for f in new_facts}
-    keys |= {fact_key(f"{c.get('was')} -> {c.get('now')}") for c in changed_facts}
+    keys |= {fact_key(f"{c['was']} -> {c['now']}") for c in changed_facts}
     return frozenset(k for k in keys if k)
 
 
@@ -138,7 +140,7 @@ def corroborated(
     *,
     verdict: str,
     duplicate_of: int | None,
-    reasons: dict,
+    reasons: Reasons,
     updates: Iterable[KnownUpdate],
     sentence_known: float,
 ) -> list[int]:
@@ -151,9 +153,7 @@ def corroborated(
     if verdict not in ("rehash", "duplicate"):
         return []
     covered = {
-        n.get("known_as")
-        for n in reasons.get("nearest_sentences", [])
-        if n.get("cover", 0) >= sentence_known
+        n["known_as"] for n in reasons.get("nearest_sentences", []) if n["cover"] >= sentence_known
     }
     return [
         u.match_id

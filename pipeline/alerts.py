@@ -17,6 +17,8 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import urlsplit
 
+from .explanation import Change
+
 MAIL_DOMAIN = "storywatch.invalid"  # Message-IDs must be globally unique, not routable
 SUBJECT_MAX = 120
 THREAD_REFERENCES = 10  # earlier alerts named in References; a long thread needs only the last
@@ -32,13 +34,6 @@ class Source:
     title: str | None
     url: str | None
     published_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Change:
-    was: str
-    now: str
-    sentence: str
 
 
 @dataclass(frozen=True)
@@ -171,7 +166,7 @@ def _changes(update: Update) -> list[Change]:
     """A change said twice (in the title and the text) is one change."""
     seen: dict[tuple[str, str], Change] = {}
     for c in update.changed:
-        seen.setdefault((inert_text(c.was), inert_text(c.now)), c)
+        seen.setdefault((inert_text(c["was"]), inert_text(c["now"])), c)
     return list(seen.values())
 
 
@@ -204,17 +199,15 @@ def render_text(alert: Alert) -> str:
     for update in alert.updates:
         src = update.source
         out += ["", "-" * 70, inert_text(src.title) or "(untitled)", _source_line(src)]
-        if safe_url(src.url):
-            out.append(safe_url(src.url))
+        if url := safe_url(src.url):
+            out.append(url)
         if update.new_facts:
             out += ["", "What is new:"] + [f'  - "{inert_text(f)}"' for f in update.new_facts]
         if update.changed:
             out += ["", "What changed:"]
             for c in _changes(update):
-                out += [
-                    f"  - {inert_text(c.was)} -> {inert_text(c.now)}",
-                    f'    "{inert_text(c.sentence)}"',
-                ]
+                was, now = inert_text(c["was"]), inert_text(c["now"])
+                out += [f"  - {was} -> {now}", f'    "{inert_text(c["sentence"])}"']
         if update.also:
             out += ["", "Also reported by:"]
             for other in update.also:
@@ -274,9 +267,9 @@ def render_html(alert: Alert) -> str:
             parts.append(f'<h2 style="{s["h"]}">What is new</h2>{quotes}')
         if update.changed:
             items = "".join(
-                f'<li><span style="{s["was"]}">{_h(c.was)}</span> &rarr; '
-                f'<span style="{s["now"]}">{_h(c.now)}</span><br>'
-                f"<small>&ldquo;{_h(c.sentence)}&rdquo;</small></li>"
+                f'<li><span style="{s["was"]}">{_h(c["was"])}</span> &rarr; '
+                f'<span style="{s["now"]}">{_h(c["now"])}</span><br>'
+                f"<small>&ldquo;{_h(c['sentence'])}&rdquo;</small></li>"
                 for c in _changes(update)
             )
             parts.append(f'<h2 style="{s["h"]}">What changed</h2><ul>{items}</ul>')

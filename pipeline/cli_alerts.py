@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 import click
@@ -65,10 +66,16 @@ def alerts_preview(settings: Settings, alert_id: int, html_file: Path | None) ->
     for key, value in message.items():
         if key.lower() not in ("mime-version", "content-type"):
             click.echo(f"{key}: {value}")
-    click.echo("\n" + message.get_body(("plain",)).get_content())
+    click.echo("\n" + _part(message, "plain"))
     if html_file:
-        write_file(html_file, message.get_body(("html",)).get_content())
+        write_file(html_file, _part(message, "html"))
         click.echo(f"HTML written to {html_file}", err=True)
+
+
+def _part(message: EmailMessage, subtype: str) -> str:
+    body = message.get_body((subtype,))
+    assert body is not None, "an alert's email has a text and an HTML part"
+    return body.get_content()
 
 
 @alerts_group.command("resend")

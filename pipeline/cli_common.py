@@ -29,7 +29,8 @@ class Problem(click.ClickException):
     def __init__(self, message: str, exit_code: int):
         # DuckDB and pydantic spread a message over lines; a user gets one
         super().__init__("; ".join(line.strip() for line in message.splitlines() if line.strip()))
-        self.exit_code = exit_code
+        # click declares exit_code per class, but reads it from the instance it catches
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
 class Storywatch(click.Group):

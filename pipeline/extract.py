@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import trafilatura
+from trafilatura.settings import Document
 
 from .boilerplate import Removed, strip_boilerplate
 
@@ -151,7 +152,8 @@ def extract(html: bytes | str, url: str | None = None) -> Extracted:
     if tree is None:
         return Extracted(text="")
     meta = {key: _first(tree, paths) for key, paths in META.items()}
-    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False)
+    found = trafilatura.bare_extraction(tree, url=url, include_comments=False)
+    doc = found if isinstance(found, Document) else None  # a dict only when asked (as_dict)
     text = _without_headline((doc.text or "") if doc else "", meta["title"])
     return Extracted(
         text=text,

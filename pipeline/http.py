@@ -90,7 +90,7 @@ class _GuardedBackend(httpcore.SyncBackend):
         except UnicodeError:
             # the name is encoded (IDNA) before any lookup: an empty label ("a..b") fails there
             raise FetchError(f"cannot resolve {host}: not a valid host name") from None
-        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         for address in addresses:
             if not is_public(address) and not self.allowed(host, address):
                 raise AddressRefused(

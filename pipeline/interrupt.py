@@ -28,11 +28,8 @@ class Interrupted(StorywatchError):
         super().__init__(f"interrupted: {done}, the rest waits for the next run")
         self.done = done
         self.signum = signum if signum is not None else received() or signal.SIGINT
-
-    @property
-    def exit_code(self) -> int:
-        """128 + the signal's number, the shell's convention: 130 for SIGINT, 143 for SIGTERM."""
-        return 128 + self.signum
+        # the shell's convention: 130 for SIGINT, 143 for SIGTERM
+        self.exit_code = 128 + self.signum
 
 
 def requested() -> bool:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import getaddresses
 
+from typing_extensions import Buffer
+
 from .alerts import inert_text
 from .config import SmtpConfig
 
@@ -95,7 +97,7 @@ class _Client(smtplib.SMTP):
 
     handed_over = False
 
-    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+    def data(self, msg: Buffer | str) -> tuple[int, bytes]:
         self.handed_over = True
         return super().data(msg)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import datetime
 
 from . import alert_policy, alerts
+from .explanation import Change, stored_facts
+from .matching import Decision
 from .store import Store
 from .stories import Story
 
@@ -19,7 +20,7 @@ def enqueue_update(
     article: dict,
     match_id: int,
     new_facts: list[str],
-    changed_facts: list[dict],
+    changed_facts: list[Change],
     now: datetime,
 ) -> int:
     """An update's alert for each recipient: pending, part of a digest, or suppressed with
@@ -63,9 +64,7 @@ def known_updates(store: Store, story_id: int) -> list[alert_policy.KnownUpdate]
         alert_policy.KnownUpdate(
             match_id=row["match_id"],
             article_ids=frozenset(row["article_ids"]),
-            sentences=_sentences(
-                json.loads(row["new_facts"]), json.loads(row["changed_facts"] or "[]")
-            ),
+            sentences=_sentences(*stored_facts(row)),
         )
         for row in store.rows("story_updates", {"story_id": story_id})
     ]
@@ -76,7 +75,7 @@ def corroborations(
     *,
     match_id: int,
     article_id: int,
-    decision,
+    decision: Decision,
     sentence_known: float,
 ) -> list[tuple[int, int]]:
     """The (update's match, this match) pairs a story's next decision adds, in the order the
@@ -104,7 +103,7 @@ def corroborations(
     return [(update_match_id, match_id) for update_match_id in found]
 
 
-def _sentences(new_facts: list[str], changed_facts: list[dict]) -> frozenset[str]:
+def _sentences(new_facts: list[str], changed_facts: list[Change]) -> frozenset[str]:
     return frozenset(new_facts + [c["sentence"] for c in changed_facts])
 
 
@@ -114,7 +113,5 @@ def _history(store: Store, story_id: int, recipient: str) -> alert_policy.Histor
         return alert_policy.History()
     facts: set[str] = set()
     for row in rows:
-        facts |= alert_policy.fact_keys(
-            json.loads(row["new_facts"]), json.loads(row["changed_facts"] or "[]")
-        )
+        facts |= alert_policy.fact_keys(*stored_facts(row))
     return alert_policy.History(frozenset(facts), rows[0]["last_alert_at"])

@@ -23,7 +23,7 @@ NOT_DUCKDB = "not a valid DuckDB database file"
 # Every connection, writers too: storywatch's own data and nothing else. No file is read or
 # written but the database (COPY, read_csv, ATTACH are refused), no extension is installed or
 # loaded (a SQLite file would otherwise make DuckDB download one), and no SQL can undo this.
-LOCKED_DOWN = {
+LOCKED_DOWN: dict[str, str | bool | int | float | list[str]] = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,

@@ -31,7 +31,9 @@ FAST = {
 }
 
 
-def environment(home: Path, port: int, config: Path, extra: Mapping[str, str] = ()) -> dict:
+def environment(
+    home: Path, port: int, config: Path, extra: Mapping[str, str] | None = None
+) -> dict:
     """The variables that make `airflow` run this checkout's DAGs from `home` on `port`."""
     venv_bin = str(Path(sys.executable).parent)
     return {
@@ -47,7 +49,7 @@ def environment(home: Path, port: int, config: Path, extra: Mapping[str, str] = 
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{port}/execution/",
         "STORYWATCH_CONFIG": str(config),
         **FAST,
-        **dict(extra),
+        **(extra or {}),
     }
 
 
@@ -86,6 +88,7 @@ class Standalone:
         return self
 
     def wait_ready(self, timeout: float) -> None:
+        assert self.process is not None, "started by entering the block"
         deadline = time.monotonic() + timeout
         while "Airflow is ready" not in self.tail(200_000):
             if self.process.poll() is not None:
@@ -139,6 +142,7 @@ def main() -> None:
                 time.sleep(0.2)
         env = environment(args.home.resolve(), args.port, config)
         with Standalone(env) as airflow:
+            assert airflow.process is not None, "started by entering the block"
             airflow.process.wait()
     except KeyboardInterrupt:
         print("\nstopping", flush=True)

@@ -65,7 +65,11 @@ def sample_alert() -> alerts.Alert:
                     '<img src=x onerror="alert(1)"> shown as text, never run',
                 ],
                 changed=[
-                    alerts.Change("after 2024", "until 2028", "Russia plans to stay until 2028.")
+                    alerts.Change(
+                        was="after 2024",
+                        now="until 2028",
+                        sentence="Russia plans to stay until 2028.",
+                    )
                 ],
                 also=[
                     alerts.Source(

@@ -2,9 +2,11 @@
 writes; another run may come and go in between, and nothing is written twice."""
 
 import importlib
+import json
 from datetime import UTC, datetime
 
 from pipeline import stages
+from pipeline.explanation import stored_facts
 from pipeline.stages.match import judge, read_work, write
 from pipeline.store import open_store
 from pipeline.sync import sync_stories
@@ -98,3 +100,28 @@ def test_a_run_written_in_many_batches_stores_what_one_batch_would(make_settings
     (one, in_one), (many, in_many) = runs
     assert many == one and in_many == in_one
     assert sum(one.verdicts.values()) == 10 and one.alerts_queued == 1
+
+
+def test_what_the_matcher_explains_is_stored_as_sql_reads_it_and_read_back_as_it_was(
+    make_settings,
+):
+    settings, stories, work, judged = judged_demo(make_settings)
+    with open_store(settings.database) as store, store.transaction():
+        write(store, settings, stories, work, judged, NOW)
+    with open_store(settings.database, read_only=True) as store:
+        rows = store.rows_sql(
+            "SELECT story_id, article_id, new_facts, changed_facts, reasons,"
+            " reasons->>'shared_terms' AS shared_terms,"
+            " reasons->'nearest_sentences'->0->>'known_as' AS nearest FROM matches"
+        )
+    stored = {(r["story_id"], r["article_id"]): r for r in rows}
+    # the demo has an update and rehashes, whose nearest known sentences are read back
+    assert any(j.decision.new_facts for j in judged)
+    assert any(j.decision.reasons.get("nearest_sentences") for j in judged)
+    for j in judged:
+        row, decision = stored[j.story_id, j.article["id"]], j.decision
+        assert stored_facts(row) == (decision.new_facts, decision.changed_facts)
+        assert json.loads(row["reasons"]) == decision.reasons
+        assert json.loads(row["shared_terms"]) == decision.reasons["shared_terms"]
+        nearest = decision.reasons.get("nearest_sentences")
+        assert row["nearest"] == (nearest[0]["known_as"] if nearest else None)

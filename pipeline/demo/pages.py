@@ -74,8 +74,9 @@ def page_from_text(slug: str, text: str, default_published: datetime) -> DemoPag
             comment_lines.append(block)
             continue
         lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
-        if all(HEADER.match(ln) for ln in lines):
-            headers.update(HEADER.match(ln).groups() for ln in lines)
+        found = [m for ln in lines if (m := HEADER.match(ln))]
+        if len(found) == len(lines):
+            headers.update((m[1], m[2]) for m in found)
             continue
         furniture = [ln for ln in lines if _furniture(page, ln)]
         rest = [ln for ln in lines if ln not in furniture]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..explanation import Change
 from .features import Sentence
 
 BOUND = re.compile(
@@ -34,9 +35,9 @@ def facts_of(s: Sentence) -> list[Fact]:
 
 def changed_facts(
     sentences: list[Sentence], known: list[Fact], known_numbers: set[str]
-) -> list[dict]:
+) -> list[Change]:
     """Facts of the article that say, in a known fact's context, a value the story never had."""
-    changes: list[dict] = []
+    changes: list[Change] = []
     for s in sentences:
         for fact in facts_of(s):
             if fact.number in known_numbers:
@@ -49,7 +50,7 @@ def changed_facts(
             # said in the headline and again in the text, it is one change
             seen = any(rival and (c["was"], c["now"]) == (rival.value, fact.value) for c in changes)
             if rival and not seen and _context(fact.sentence, rival.sentence) >= CONTEXT:
-                changes.append({"was": rival.value, "now": fact.value, "sentence": s.text})
+                changes.append(Change(was=rival.value, now=fact.value, sentence=s.text))
     return changes
 
 

@@ -22,6 +22,7 @@ from datasketch import MinHashLSH
 
 # the thresholds are declared once, with their bounds, as the [matching] section of the settings
 from ..config import MatchingConfig as Thresholds
+from ..explanation import Change, NearestSentence, Reasons
 from .facts import Fact, changed_facts, facts_of
 from .features import NUM_PERM, Features, Sentence, cosine, features
 
@@ -43,8 +44,8 @@ class Decision:
     score: float
     duplicate_of: int | None = None
     new_facts: list[str] = field(default_factory=list)
-    changed_facts: list[dict] = field(default_factory=list)
-    reasons: dict = field(default_factory=dict)
+    changed_facts: list[Change] = field(default_factory=list)
+    reasons: Reasons = field(default_factory=Reasons)
 
 
 class StoryMemory:
@@ -61,7 +62,7 @@ class StoryMemory:
         self.entity_docs: dict[str, set[int]] = {}
         self.entity_weight: dict[str, float] = {}
         self.lsh = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
-        self.copies: dict[int, set] = {}
+        self.copies: dict[int, frozenset[int]] = {}
         self._cast: dict[str, float] | None = None
         self.seeds: set[int] = set()
         for ident, text in documents:
@@ -125,7 +126,7 @@ def classify(
     named = {name: w for name, w in cast.items() if name in f.entities}
     cast_share = sum(named.values()) / cast_total
     score = math.sqrt(words_sim * cast_share) if words_sim and cast_share else 0.0
-    reasons: dict = {
+    reasons: Reasons = {
         "words": round(words_sim, 3),
         "cast": round(cast_share, 3),
         "shared_names": sorted(named, key=lambda n: -named[n]),
@@ -181,7 +182,9 @@ def _nearest_copy(f: Features, memory: StoryMemory) -> tuple[int | None, float]:
     return best, best_share
 
 
-def _new_sentences(f: Features, memory: StoryMemory, th: Thresholds):
+def _new_sentences(
+    f: Features, memory: StoryMemory, th: Thresholds
+) -> tuple[list[str], list[NearestSentence]]:
     """Sentences that bring something the story did not have, and, for the others, the known
     sentence nearest to them.
 
@@ -191,7 +194,7 @@ def _new_sentences(f: Features, memory: StoryMemory, th: Thresholds):
     known sentence already says most of it.
     """
     new: list[str] = []
-    nearest: list[dict] = []
+    nearest: list[NearestSentence] = []
     for s in f.sentences:
         if len(s.weights) < th.min_fact_words or not s.mass:
             continue
@@ -199,7 +202,7 @@ def _new_sentences(f: Features, memory: StoryMemory, th: Thresholds):
         if cover < th.sentence_known and _brings_news(s, f, memory, th):
             new.append(s.text)
         elif len(nearest) < 5:
-            nearest.append({"sentence": s.text, "known_as": known, "cover": round(cover, 2)})
+            nearest.append(NearestSentence(sentence=s.text, known_as=known, cover=round(cover, 2)))
     return new, nearest
 
 

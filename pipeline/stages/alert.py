@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from .. import alert_policy, alerts, interrupt, mailer
 from ..config import Settings
 from ..errors import UsageError
+from ..explanation import stored_facts
 from ..store import Store, open_store
 from ..sync import sync_stories
 
@@ -97,19 +97,18 @@ def load_alert(store: Store, alert_id: int) -> tuple[dict, alerts.Alert]:
     sources: dict[int, list[alerts.Source]] = {}
     for s in store.rows("alert_sources", {"alert_id": alert_id}):
         sources.setdefault(s["update_match_id"], []).append(_source(s))
-    updates = [
-        alerts.Update(
-            source=_source(u),
-            new_facts=json.loads(u["new_facts"]),
-            changed=[
-                alerts.Change(str(c["was"]), str(c["now"]), str(c.get("sentence", "")))
-                for c in json.loads(u["changed_facts"] or "[]")
-            ],
-            also=sources.get(u["match_id"], []),
-            score=u["score"],
+    updates = []
+    for u in store.rows("alert_updates", {"alert_id": alert_id}):
+        facts = stored_facts(u)
+        updates.append(
+            alerts.Update(
+                source=_source(u),
+                new_facts=facts.new_facts,
+                changed=facts.changed_facts,
+                also=sources.get(u["match_id"], []),
+                score=u["score"],
+            )
         )
-        for u in store.rows("alert_updates", {"alert_id": alert_id})
-    ]
     thread = store.rows(
         "alert_thread", {"story_id": row["story_id"], "recipient": row["recipient"], "id": alert_id}
     )

@@ -134,7 +134,7 @@ def _stream(
     settings: Settings,
     claims: Claims,
     first: list[dict],
-    submit: Callable[[dict], Future],
+    submit: Callable[[dict], Future[Page]],
     summary: FetchSummary,
 ) -> None:
     """Keep `concurrency` pages in flight and write the finished ones in small groups.
@@ -146,7 +146,9 @@ def _stream(
     keeps the lock free during the network work and loses at most that group in a crash.
     """
     width = settings.http.concurrency
-    queue, running, finished = deque(first), set(), []
+    queue = deque(first)
+    running: set[Future[Page]] = set()
+    finished: list[Page] = []
     last_write = time.monotonic()
     while queue or running or finished:
         while queue and len(running) < width and not interrupt.requested():
@@ -240,16 +242,14 @@ def _store(store: Store, page: FetchedPage, config: ExtractionConfig) -> str:
         store.execute("save_article", article)
         return "failed"
     if page.extracted:
-        known = store.one("article_id_for_entry", {"entry_id": entry["entry_id"]})
-        article.update(
-            article_text(store, page.extracted, article["site"], known and known["id"], config)
-        )
+        known = store.scalar("article_id_for_entry", {"entry_id": entry["entry_id"]})
+        article.update(article_text(store, page.extracted, article["site"], known, config))
         article["title"] = page.extracted.title or entry["title"]
         article["published_at"] = entry["published_at"] or page.extracted.published
     if article["status"] != "extracted":
         article.update(fallback(entry["summary"], article["error"]))
     store.execute("save_article", article)
     if page.extracted:
-        article_id = store.one("article_id_for_entry", {"entry_id": entry["entry_id"]})["id"]
+        article_id = store.scalar("article_id_for_entry", {"entry_id": entry["entry_id"]})
         remember_lines(store, article_id, article["site"], page.extracted.text)
     return article["status"]

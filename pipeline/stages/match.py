@@ -79,7 +79,7 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
     stories = dict(synced.stories)
     with open_store(settings.database, read_only=True) as store:
         work = read_work(store, stories)
-    summary, verdicts = MatchSummary(), Counter()
+    summary, verdicts = MatchSummary(), Counter[str]()
     summary.failed, summary.broken = len(synced.broken), [b.slug for b in synced.broken]
     for judged in judge(settings, stories, work):
         with open_store(settings.database) as store, store.transaction():
@@ -93,7 +93,8 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
 
 def read_work(store: Store, stories: dict[int, Story]) -> dict[int, Work]:
     """The work of every story that has articles waiting (the others are not loaded)."""
-    work, seen = {}, {}
+    work: dict[int, Work] = {}
+    seen: dict[int, dict] = {}
     for story_id in stories:
         # an article waiting for many stories is kept once, text and all
         rows = store.rows("articles_to_match", {"story_id": story_id})
@@ -119,14 +120,16 @@ def judge(
         key=lambda p: (p[0]["published_at"] is None, p[0]["published_at"], p[0]["id"]),
     )
     limits = {story_id: thresholds(settings, stories[story_id]) for story_id in work}
+    memories: dict[int, StoryMemory] = {}
     for story_id, w in work.items():
-        w.memory, w.prints = memory_from(w.known, w.copies, stories[story_id])
+        memory, w.prints = memory_from(w.known, w.copies, stories[story_id])
+        w.memory = memories[story_id] = memory
     judged: list[Judged] = []
     for article, story_ids in order:
         # an article's features are computed once, then compared with every story
         f = features(with_title(article["title"], article["text"]), article["language"] or "en")
         for story_id in story_ids:
-            memory = work[story_id].memory
+            memory = memories[story_id]
             decision = classify(f, memory, limits[story_id])
             judged.append(Judged(story_id, article, decision))
             if decision.verdict == "update":
@@ -183,7 +186,8 @@ def write(
     # only a story that met copies this run can have new corroborations
     copied = {j.story_id for j in written if j.decision.verdict in COPIES}
     updates = {story_id: known_updates(store, story_id) for story_id in copied}
-    carried, learned = [], {sid: [] for sid in fresh}
+    carried: list[tuple[int, int]] = []
+    learned: dict[int, list[int]] = {sid: [] for sid in fresh}
     prints = {aid: p for sid in fresh for aid, p in work[sid].prints.items()}
     for j in written:
         if j.story_id in copied:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,7 +43,7 @@ class _Polled:
     retry_after: float | None = None
 
 
-def poll(settings: Settings, force: bool = False, due_now: list[str] = ()) -> PollSummary:
+def poll(settings: Settings, force: bool = False, due_now: Sequence[str] = ()) -> PollSummary:
     """Fetch every due feed (conditional GET), parse it, store new entries and the outcome.
 
     `force` polls every active feed now, whatever its schedule; `due_now` only these feeds (a
@@ -127,7 +128,7 @@ def _record_poll(store: Store, p: _Polled, summary: PollSummary, config: Polling
     )
     # what a feed holds when first read is its backlog: stored and matched, alerting nobody
     baseline = not p.feed["ever_ok"] and not p.feed["alert_on_backlog"]
-    rows, seen = [], set()
+    rows, seen = [], set[str]()
     for entry in p.parsed.entries if p.parsed else []:
         # one row per item even when the feed lists it twice: the insert is a single statement
         if entry.key in seen or (entry.canonical_url and entry.canonical_url in seen):
