@@ -134,7 +134,7 @@ def _stream(
     settings: Settings,
     claims: Claims,
     first: list[dict],
-    submit: Callable[[dict], Future[Page]],
+    submit: Callable[[dict], Future[FetchedPage]],
     summary: FetchSummary,
 ) -> None:
     """Keep `concurrency` pages in flight and write the finished ones in small groups.
@@ -147,8 +147,8 @@ def _stream(
     """
     width = settings.http.concurrency
     queue = deque(first)
-    running: set[Future[Page]] = set()
-    finished: list[Page] = []
+    running: set[Future[FetchedPage]] = set()
+    finished: list[FetchedPage] = []
     last_write = time.monotonic()
     while queue or running or finished:
         while queue and len(running) < width and not interrupt.requested():
