@@ -4,11 +4,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # pip resolves nothing itself: every version comes from constraints.txt (see `make lock`)
 PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
-# The checkout on the environment's path, after the installed packages, as `python -m` from the
-# root has it: `python bench/x.py` then imports the benches' helpers as `bench.*` (bench/ is not
-# a package of the wheel, so the editable install leaves it out)
-ON_PATH := $(BIN)/python -c 'import pathlib, sys, sysconfig; \
-	pathlib.Path(sysconfig.get_path("purelib"), "storywatch-checkout.pth").write_text(sys.argv[1])'
 
 .PHONY: demo test lint airflow lock clean
 
@@ -46,12 +41,10 @@ $(BIN)/python:
 
 $(VENV)/.installed-core: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) --editable .
-	$(ON_PATH) "$(CURDIR)"
 	touch $@
 
 $(VENV)/.installed-all: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) --editable '.[airflow,dev]'
-	$(ON_PATH) "$(CURDIR)"
 	touch $@ $(VENV)/.installed-core
 
 clean:

@@ -1,6 +1,6 @@
 """Plain trafilatura against storywatch's extraction on the Article Extraction Benchmark.
 
-    .venv/bin/python bench/extraction.py
+    .venv/bin/python -m bench.extraction
 
 Both run in this one process over the 181 pages of ../shared/eval/aeb/; each prints the
 benchmark's precision, recall and F1 (see bench/aeb.py) and pages per second. storywatch's row

@@ -1,6 +1,6 @@
 """Fetch N loopback pages of S MB each, as the fetch stage does, and print peak memory and pages/s.
 
-    .venv/bin/python bench/fetch.py [--pages 500] [--mb 4.5] [--hosts 16]
+    .venv/bin/python -m bench.fetch [--pages 500] [--mb 4.5] [--hosts 16]
 
 Pages are spread over `--hosts` servers on 127.0.0.2, 127.0.0.3, ... (politeness allows one
 request at a time per host), listed by one feed per host, which are polled first. Every page

@@ -1,8 +1,8 @@
 """The match stage itself: articles per second through `stages.match` on a real DuckDB file,
 and how long it holds the write lock.
 
-    .venv/bin/python bench/match_stage.py                   # 1 x 4,500 and 201 x 100
-    .venv/bin/python bench/match_stage.py --stories 20 --articles 500
+    .venv/bin/python -m bench.match_stage                   # 1 x 4,500 and 201 x 100
+    .venv/bin/python -m bench.match_stage --stories 20 --articles 500
 
 Each case builds, in a temporary folder, N stories (the seed story, then ECB+ documents
 from ../shared/eval/ecbplus-dev/ each as a story of its own) and M fetched articles waiting to

@@ -1,6 +1,6 @@
 """How well storywatch tells the story from look-alikes, updates from rehashes, and how fast.
 
-    .venv/bin/python bench/matching.py
+    .venv/bin/python -m bench.matching
 
 1. ECB+ dev topics (../shared/eval/ecbplus-dev/): every topic holds two events of one kind.
    For each event, its first document is the seed; the stream is every other document of the

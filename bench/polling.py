@@ -1,6 +1,6 @@
 """Poll N loopback feeds of M items each, as the poll stage does, and print the throughput.
 
-    .venv/bin/python bench/polling.py [--feeds 500] [--items 50] [--hosts 16]
+    .venv/bin/python -m bench.polling [--feeds 500] [--items 50] [--hosts 16]
 
 Feeds are spread over `--hosts` servers on 127.0.0.2, 127.0.0.3, ... because politeness allows
 one request at a time per host: concurrency is across hosts, as on the real web. The first
