@@ -240,6 +240,16 @@ def reextract(settings: Settings, since: datetime | None) -> None:
     exit_for([summary])
 
 
+@main.command()
+@with_settings
+def prune(settings: Settings) -> None:
+    """Delete raw pages past `[extraction] keep_raw_days` and polls past `[airflow]
+    keep_polls_days`: what the maintenance DAG does daily, for a deployment run from cron."""
+    from .stages import maintenance
+
+    click.echo(str(maintenance.prune(settings)))
+
+
 @main.command("extract")
 @click.argument("sources", nargs=-1, required=True, metavar="FILE_OR_URL...")
 @click.option("--url", "page_url", help="The address a FILE was served from (for its links).")

@@ -3,7 +3,10 @@ arrives once per key, a failure is recorded once."""
 
 from datetime import UTC, datetime
 
+from click.testing import CliRunner
+
 from pipeline import rawpages, stages
+from pipeline.cli import main
 from pipeline.failures import record_failure
 from pipeline.stages import maintenance
 from pipeline.store import open_store
@@ -69,3 +72,14 @@ def test_a_failure_is_recorded_and_told_once(make_settings, mail):
     assert record_failure(settings, failure) is True
     assert record_failure(settings, failure) is False
     assert len(mail.messages()) == 1 and "boom" in mail.messages()[0].read_text()
+
+
+def test_storywatch_prune_does_the_maintenance_retention_without_airflow(make_settings, tmp_path):
+    settings = make_settings()
+    stages.run(settings)
+    age_everything(settings, 400)
+    config = str(tmp_path / "storywatch.toml")  # where make_settings wrote it
+    result = CliRunner().invoke(main, ["prune", "--config", config])
+    assert result.exit_code == 0, result.output
+    assert "prune   10 raw pages, 0 polls deleted" in result.output
+    assert not list(rawpages.folder(settings.database).glob("*/*"))
