@@ -5,10 +5,12 @@
 1. ECB+ dev topics (../shared/eval/ecbplus-dev/): every topic holds two events of one kind.
    For each event, its first document is the seed; the stream is every other document of the
    topic, in order, so the other event is a look-alike that must not match.
-2. The labelled ISS stream (tests/data/iss_stream.jsonl, written for the project): processed
+2. The real-news development set (bench/realnews/, see bench/realnews.py): three stories as
+   the press told them, when their texts are present.
+3. The labelled ISS stream (tests/data/iss_stream.jsonl, written for the project): processed
    in order against the seed story, learning as it goes.
-3. The seeds as real retellings: each judged against the other four.
-4. The demo's pages, as the demo serves them.
+4. The seeds as real retellings: each judged against the other four.
+5. The demo's pages, as the demo serves them.
 Then speed: articles per second against 10 stories, and the cost per article as the number
 of stored articles grows from 1,000 to 100,000.
 """
@@ -19,6 +21,7 @@ import json
 import time
 from collections import Counter
 
+from bench import realnews
 from pipeline.matching import StoryMemory, Thresholds, classify, features
 from pipeline.paths import PROJECT_ROOT, SEEDS_DIR
 from pipeline.stories import load_story
@@ -189,6 +192,7 @@ def main() -> None:
     print(f"ECB+ topics 1-30, {e['docs']} same-event documents")
     print(f"  is it the story   P {e['precision']:.3f}  R {e['recall']:.3f}  F1 {e['f1']:.3f}")
     print(f"  look-alike event matched {e['lookalike_rate']:.1%} of the time")
+    realnews.main()
     if STREAM.exists():
         items = [json.loads(line) for line in STREAM.open(encoding="utf-8")]
         s = iss_stream(items)

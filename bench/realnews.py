@@ -1,0 +1,177 @@
+"""The real-news development set: stories as the press told them, labelled by hand.
+
+    .venv/bin/python -m bench.realnews
+
+Each story's labels, URLs and the search query that found each item are in
+`bench/realnews/<story>.jsonl` (stream order; `label` is seed, rehash, update, related or
+unrelated, relative to what the stream had said before; `changed` names the values an update
+changes). The page texts belong to their publishers and are not in the repository: a folder
+with `<story>/texts/<id>.txt` is read from $STORYWATCH_REALNEWS, else from `realnews/` next to
+the checkout. Without it, the bench says so and measures nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.matching import StoryMemory, Thresholds, classify, features
+from pipeline.paths import PROJECT_ROOT
+
+LABELS = Path(__file__).resolve().parent / "realnews"
+MATCHED = {"duplicate", "rehash", "update"}
+STORY = {"rehash", "update"}
+
+
+def texts_folder() -> Path:
+    return Path(os.environ.get("STORYWATCH_REALNEWS") or PROJECT_ROOT.parent / "realnews")
+
+
+def stories() -> list[str]:
+    return sorted(p.stem for p in LABELS.glob("*.jsonl"))
+
+
+@dataclass
+class Item:
+    id: str
+    role: str
+    label: str
+    language: str
+    text: str
+    changed: list[dict] = field(default_factory=list)
+
+
+def load(story: str, folder: Path | None = None) -> list[Item] | None:
+    """The story's items in stream order with their texts, or None when the texts are absent."""
+    texts = (folder or texts_folder()) / story / "texts"
+    if not texts.is_dir():
+        return None
+    items = []
+    for line in (LABELS / f"{story}.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        text = (texts / f"{row['id']}.txt").read_text(encoding="utf-8")
+        # the stored excerpt may open with the corpus's own " date YYYY-MM-DD" line
+        text = re.sub(r"^\s*date \d{4}(-\d\d){0,2}\s*", "", text)
+        items.append(
+            Item(row["id"], row["role"], row["label"], row["language"], text, row["changed"])
+        )
+    return items
+
+
+def _numbers(value: str) -> set[str]:
+    return set(re.findall(r"\d+(?:[.,]\d+)?", value))
+
+
+def names_change(found: list[dict], truth: list[dict]) -> bool:
+    """Whether one change the matcher named has the labelled old and new values (by their
+    numbers, as the labels word values in their own way)."""
+    for t in truth:
+        was, now = _numbers(t["was"]), _numbers(t["now"])
+        for f in found:
+            if now and now & _numbers(f["now"]) and (not was or was & _numbers(f["was"])):
+                return True
+    return False
+
+
+class Tally:
+    """Counts of one stream: story-or-not, update emails, changed values, crashes."""
+
+    def __init__(self) -> None:
+        self.n = Counter()
+
+    def add(self, item: Item, verdict: str | None, changed: list[dict]) -> None:
+        n, english = self.n, item.language == "en"
+        side = "en" if english else "other"
+        if verdict is None:  # a crash is a miss, and counted as one
+            n["crashed"] += 1
+            verdict = "crashed"
+        matched, truth = verdict in MATCHED, item.label in STORY
+        n[f"{side} tp"] += matched and truth
+        n[f"{side} fp"] += matched and not truth
+        n[f"{side} fn"] += truth and not matched
+        if verdict == "update":
+            n[f"{side} emails"] += 1
+            n[f"{side} right emails"] += item.label == "update"
+        if item.label == "update":
+            n[f"{side} updates"] += 1
+            n[f"{side} emailed updates"] += verdict == "update"
+            if item.changed and verdict == "update":
+                n["changes"] += 1
+                n["changes named"] += names_change(changed, item.changed)
+            elif item.changed:
+                n["changes"] += 1
+
+    def figures(self, side: str) -> dict[str, float]:
+        n = self.n
+        tp, fp, fn = n[f"{side} tp"], n[f"{side} fp"], n[f"{side} fn"]
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return {
+            "precision": p,
+            "recall": r,
+            "f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "emails": n[f"{side} emails"],
+            "right emails": n[f"{side} right emails"],
+            "updates": n[f"{side} updates"],
+            "emailed updates": n[f"{side} emailed updates"],
+        }
+
+
+def stream(items: list[Item], tally: Tally, th: Thresholds | None = None) -> None:
+    """Judge the items in order against the seeds, learning from each verdict as the match
+    stage does."""
+    th = th or Thresholds()
+    seeds = [i for i in items if i.role == "seed"]
+    memory = StoryMemory([(-1 - n, s.text) for n, s in enumerate(seeds)], seeds[0].language)
+    for n, item in enumerate(i for i in items if i.role != "seed"):
+        try:
+            f = features(item.text, item.language)
+            d = classify(f, memory, th)
+        except Exception:  # a crash is a figure here: the bench counts it and goes on
+            tally.add(item, None, [])
+            continue
+        tally.add(item, d.verdict, list(d.changed_facts))
+        if d.verdict == "update":
+            memory.learn(n, f)
+        elif d.verdict in ("rehash", "duplicate"):
+            memory.remember_copy(n, f)
+
+
+def main() -> None:
+    folder = texts_folder()
+    if not all(load(story, folder) for story in stories()):
+        print(
+            f"real news: no texts in {folder} (set STORYWATCH_REALNEWS to the folder that "
+            "holds <story>/texts/<id>.txt); nothing measured"
+        )
+        return
+    total = Tally()
+    for story in stories():
+        items = load(story, folder) or []
+        tally = Tally()
+        stream(items, tally)
+        total.n.update(tally.n)
+        print(f"{story}: {sum(i.role != 'seed' for i in items)} items")
+        report(tally)
+    print(f"all {len(stories())} stories")
+    report(total)
+
+
+def report(tally: Tally) -> None:
+    for side, name in (("en", "English"), ("other", "other languages")):
+        f = tally.figures(side)
+        print(
+            f"  {name:16} story P {f['precision']:.2f} R {f['recall']:.2f} F1 {f['f1']:.2f}; "
+            f"update emails right {f['right emails']}/{f['emails']}; "
+            f"real updates emailed {f['emailed updates']}/{f['updates']}"
+        )
+    n = tally.n
+    print(f"  changed values named {n['changes named']}/{n['changes']}; crashed {n['crashed']}")
+
+
+if __name__ == "__main__":
+    main()
