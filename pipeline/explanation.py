@@ -13,7 +13,7 @@ the documents against these types.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NotRequired
 
 from pydantic import TypeAdapter
 
@@ -27,6 +27,7 @@ class Change(TypedDict):
     was: str
     now: str
     sentence: str  # the article's sentence that says it
+    known: NotRequired[str]  # the story's sentence that said it with the old value
 
 
 class NearestSentence(TypedDict):

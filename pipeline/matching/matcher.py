@@ -148,7 +148,7 @@ def classify(
         reasons["why"] = f"written in {f.language}: its facts are not judged against the story"
         return Decision("rehash", score, reasons=reasons)
     new, nearest_known = _new_sentences(f, memory, th)
-    changed = changed_facts(f.sentences, memory.facts, memory.numbers)
+    changed = changed_facts(f.sentences, memory.facts)
     reasons["nearest_sentences"] = nearest_known
     # News goes at the top: a report that leads with what the story knows and adds its own
     # background further down (a launch date, an astronaut's quote) retells the story.
