@@ -5,7 +5,6 @@ sentence that says the same thing says it with another value ("300 -> 450 flight
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from ..explanation import Change
@@ -21,12 +20,12 @@ SHARE = 0.3
 # a value the story has already said elsewhere is a change only when a sentence with another
 # value says the same thing this much better than any sentence that says this value
 KNOWN_MARGIN = 1.5
-NEAR = 4  # words either side of a value that say what it is the value of
+NEAR = 5  # words either side of a value that say what it is the value of
 # how far a new value can be from the old for both to be one fact: a background year (1998)
 # is no earlier value of a plan (2027), nor a company's profit an earlier price of a deal
 MAX_YEARS = 10
 MAX_DAYS = 120
-MAX_RATIO = 10.0
+MAX_RATIO = 3.0
 
 
 _FOLDED_MONTHS = frozenset(fold(m) for m in MONTH_OF)
@@ -59,32 +58,28 @@ def changed_facts(sentences: list[Sentence], known: list[Fact]) -> list[Change]:
 
 
 def _change(s: Sentence, new: Value, own: list[Value], known) -> Change | None:
-    with_it, rival, rival_score = 0.0, None, 0.0
     about = _near(new, s.text)
-    for k, said in known:
-        same = [v for v in said if v.kind == new.kind and v.unit == new.unit]
-        if not same:
-            continue
-        score = _context(s, k)
-        if any(v.key == new.key for v in same):
-            with_it = max(with_it, score)
-            continue
-        # the old value must be said of the same thing: a word around it is one around the new
-        olds = [v for v in same if _plausible(v, new) and _near(v, k.text) & about]
-        if olds and score > rival_score:
-            rival, rival_score = (k, olds), score
-    if rival is None or rival_score < CONTEXT or rival_score < SHARE * _mass(s):
-        return None
-    if with_it and rival_score < KNOWN_MARGIN * with_it:
-        return None
-    k, same = rival
     own_keys = {v.key for v in own}
-    was = max(
-        same,
-        # the value the article no longer says, then the one said most about the same thing
-        key=lambda v: (v.key not in own_keys, len(_near(v, k.text) & about), -_distance(v, new)),
-    )
-    return Change(was=was.text, now=new.text, sentence=s.text, known=k.text)
+    gate = max(CONTEXT, SHARE * _mass(s))
+    with_it, found, best = 0.0, None, (0.0, False, 0.0)
+    for k, said in known:
+        context = _context(s, k)
+        for old in said:
+            if old.kind != new.kind or old.unit != new.unit:
+                continue
+            near = _said_of(about, _near(old, k.text), s.weights)
+            if old.key == new.key:
+                with_it = max(with_it, context + near)
+                continue
+            # said of the same thing (a word around the old value is one around the new), in
+            # the same context; the value the article no longer says before one it repeats
+            rank = (near, old.key not in own_keys, context)
+            if near and context + near >= gate and _plausible(old, new) and rank > best:
+                found, best = (k, old), rank
+    if found is None or (with_it and best[0] + best[2] < KNOWN_MARGIN * with_it):
+        return None
+    k, old = found
+    return Change(was=old.text, now=new.text, sentence=s.text, known=k.text)
 
 
 def _plausible(old: Value, new: Value) -> bool:
@@ -102,20 +97,22 @@ def _plausible(old: Value, new: Value) -> bool:
     return low > 0 and high / low <= MAX_RATIO
 
 
-def _distance(old: Value, new: Value) -> float:
-    if old.kind in ("amount", "count") and old.magnitude > 0 and new.magnitude > 0:
-        return abs(math.log(new.magnitude / old.magnitude))
-    return abs(new.magnitude - old.magnitude)
+def _near(v: Value, text: str) -> dict[str, int]:
+    """What a value is the value of: the telling words around it, with how many words away they
+    are. Names are left out, as they say who, not what ("Musk's 9% stake")."""
+    before = WORD.findall(text[: v.start])[::-1][:NEAR]
+    after = WORD.findall(text[v.start + len(v.text) :])[:NEAR]
+    near: dict[str, int] = {}
+    for side in (before, after):
+        for distance, w in enumerate(side):
+            if not w[0].isupper() and content_words(w) and not _is_value_word(w):
+                near.setdefault(fold(w), distance)
+    return near
 
 
-def _near(v: Value, text: str) -> set[str]:
-    """What a value is the value of, in the words around it; names are left out, as they say
-    who, not what ("Musk's 9% stake", "Musk's $44 billion deal")."""
-    before = [w for w in WORD.findall(text[: v.start]) if not w[0].isupper()]
-    after = [w for w in WORD.findall(text[v.start + len(v.text) :]) if not w[0].isupper()]
-    near = content_words(" ".join(before[-2 * NEAR :]))[-NEAR:]
-    near += content_words(" ".join(after[: 2 * NEAR]))[:NEAR]
-    return {fold(w) for w in near if not _is_value_word(w)}
+def _said_of(a: dict[str, int], b: dict[str, int], weights: dict[str, float]) -> float:
+    """How much two values are said of the same thing: the words around both, nearest most."""
+    return sum(weights.get(t, 0.3) * 2 / (2 + a[t] + b[t]) for t in a.keys() & b.keys())
 
 
 def _is_value_word(term: str) -> bool:

@@ -25,6 +25,8 @@ from ..config import MatchingConfig as Thresholds
 from ..explanation import Change, NearestSentence, Reasons
 from .facts import Fact, changed_facts, facts_of
 from .features import NUM_PERM, Features, Sentence, cosine, features
+from .features import _hash64 as hash64  # the fingerprint of a 5-word run, as stored
+from .text import shingles
 
 MATCHER_VERSION = "cast-and-words-2"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
@@ -138,9 +140,15 @@ def classify(
         verdict: Verdict = "related" if max(score, cast_share) >= th.related else "unrelated"
         return Decision(verdict, score, reasons=reasons)
 
+    changed = changed_facts(f.sentences, memory.facts)
     copy, containment = _nearest_copy(f, memory)
     if copy is not None:
         reasons["containment"] = round(containment, 3)
+        # a copy republished with other numbers is a correction: what changed is the news
+        corrected = [c for c in changed if not _copied(c["sentence"], memory.copies[copy])]
+        if containment >= th.duplicate and corrected:
+            reasons["why"] = f"a copy of {copy} that says some values differently"
+            return Decision("update", score, changed_facts=corrected, reasons=reasons)
         if containment >= th.duplicate:
             return Decision("duplicate", score, copy, reasons=reasons)
 
@@ -148,7 +156,6 @@ def classify(
         reasons["why"] = f"written in {f.language}: its facts are not judged against the story"
         return Decision("rehash", score, reasons=reasons)
     new, nearest_known = _new_sentences(f, memory, th)
-    changed = changed_facts(f.sentences, memory.facts)
     reasons["nearest_sentences"] = nearest_known
     # News goes at the top: a report that leads with what the story knows and adds its own
     # background further down (a launch date, an astronaut's quote) retells the story.
@@ -180,6 +187,12 @@ def _nearest_copy(f: Features, memory: StoryMemory) -> tuple[int | None, float]:
         if share > best_share:  # ties keep the lowest id: the first copy
             best, best_share = ident, share
     return best, best_share
+
+
+def _copied(sentence: str, copy: frozenset[int]) -> bool:
+    """Whether the copy has this sentence word for word (every 5-word run of it)."""
+    runs = {hash64(" ".join(run)) for run in shingles(sentence)}
+    return runs <= copy
 
 
 def _new_sentences(
