@@ -208,6 +208,8 @@ def render_text(alert: Alert) -> str:
             for c in _changes(update):
                 was, now = inert_text(c["was"]), inert_text(c["now"])
                 out += [f"  - {was} -> {now}", f'    "{inert_text(c["sentence"])}"']
+                if known := c.get("known"):
+                    out.append(f'    the story had: "{inert_text(known)}"')
         if update.also:
             out += ["", "Also reported by:"]
             for other in update.also:
@@ -250,6 +252,13 @@ def _link(text: str | None, url: str | None) -> str:
     return f'<a href="{escape(href)}" style="{STYLE["link"]}" rel="noopener noreferrer">{label}</a>'
 
 
+def _had(change: Change) -> str:
+    """The known sentence the change is measured from (changes stored before it was kept have
+    none)."""
+    known = change.get("known")
+    return f"<br>the story had: &ldquo;{_h(known)}&rdquo;" if known else ""
+
+
 def render_html(alert: Alert) -> str:
     s = STYLE
     cards = []
@@ -269,7 +278,7 @@ def render_html(alert: Alert) -> str:
             items = "".join(
                 f'<li><span style="{s["was"]}">{_h(c["was"])}</span> &rarr; '
                 f'<span style="{s["now"]}">{_h(c["now"])}</span><br>'
-                f"<small>&ldquo;{_h(c['sentence'])}&rdquo;</small></li>"
+                f"<small>&ldquo;{_h(c['sentence'])}&rdquo;{_had(c)}</small></li>"
                 for c in _changes(update)
             )
             parts.append(f'<h2 style="{s["h"]}">What changed</h2><ul>{items}</ul>')

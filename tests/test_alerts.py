@@ -159,7 +159,9 @@ def test_two_updates_of_a_story_read_as_one_thread(pipeline, site, mail):
     assert second["References"].split() == [root, first["Message-ID"]]
     assert "ROSS module to launch in 2027" in second["Subject"]
     changed = text_of(second).split("What changed:")[1]
-    assert "after 2024 -> in 2027" in changed
+    # the launch of the station's first module, not the date Russia leaves, is what moved
+    assert "as soon as 2025 -> in 2027" in changed
+    assert 'the story had: "' in changed and "first phase would launch as soon as 2025" in changed
 
 
 def test_a_repeated_run_sends_nothing_again_and_a_second_outlet_is_listed_not_sent(

@@ -26,7 +26,7 @@ def verdicts(settings) -> dict[str, str]:
         return {r["title"]: r["verdict"] for r in store.rows("verdicts")}
 
 
-def test_follow_up_is_an_update_and_its_email_names_the_new_fact(demo_run):
+def test_follow_up_is_an_update_and_its_email_names_the_new_and_the_changed_fact(demo_run):
     settings, mails, _ = demo_run
     found = verdicts(settings)
     assert found["NASA says Russia now plans to stay on the ISS until 2028"] == "update"
@@ -37,6 +37,11 @@ def test_follow_up_is_an_update_and_its_email_names_the_new_fact(demo_run):
     text = message.get_body(("plain",)).get_content()
     new_facts = text.split("What is new:")[1]
     assert "remaining on board until 2028" in new_facts
+    changed = text.split("What changed:")[1]
+    assert "after 2024 -> in 2028" in changed
+    assert "leave the International Space Station in 2028 at the earliest" in changed
+    had = changed.split('the story had: "')[1].split("\n")[0]
+    assert "after 2024" in had
     html = message.get_body(("html",)).get_content()
     assert "until 2028" in html
 

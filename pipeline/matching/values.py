@@ -87,7 +87,7 @@ BOUNDS = (
     "before|beyond|after|from|since|in|on|"
     "bis|nach|ab|vor|seit|im|am|"
     "jusqu'en|jusqu'au|jusqu'à|jusqu’en|jusqu’au|après|avant|d'ici|depuis|en|le|"
-    "hasta|después de|antes de|desde|el|"
+    "hasta el|desde el|antes del|después del|hasta|después de|antes de|desde|el|"
     "fino al|entro il|entro|dopo il|dopo|prima del|"
     "até|após|antes de|"
     "до|после|с|к|в"
@@ -100,7 +100,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "amount",
         re.compile(
             rf"{CURRENCY_BEFORE}\s?(?P<num>{NUM})(?:\s?(?P<scale>{SCALE}))?"
-            rf"|(?P<num2>{NUM})\s?(?:(?P<scale2>{SCALE})\s?)?{CURRENCY_AFTER}(?![^\W\d_])",
+            rf"|(?P<num2>{NUM})\s?(?:(?P<scale2>{SCALE})\s?)?(?:de\s+|d['’])?{CURRENCY_AFTER}"
+            r"(?![A-Za-z])",
             re.I,
         ),
     ),
@@ -198,8 +199,8 @@ def values(text: str) -> list[Value]:
 
 def _read(kind: str, m: re.Match[str]) -> Value | None:
     g = m.groupdict()
-    # a full stop after a whole word ends the sentence; after "Mrd" it abbreviates
-    text = re.sub(r"(?<=[^\W\d_]{5})\.$", "", m.group(0).strip())
+    # a full stop that ends the value ends the sentence ("$800m."); inside, it abbreviates
+    text = m.group(0).strip().removesuffix(".")
     if kind == "amount":
         scale = _scale(g["scale"] or g.get("scale2"))
         amount = number(g["num"] or g["num2"])
