@@ -7,8 +7,9 @@
 - **Copies**: MinHash-LSH over 5-word shingles finds candidates among what the story has seen;
   the share of the article's shingles found in one of them decides `duplicate`.
 - **New facts**: sentences whose telling words no single known sentence covers, that bring a
-  name, a number or a rare word the story did not have; **changed facts**: a time bound or an
-  amount said in a known context with another value ("after 2024" -> "until 2028").
+  name, a number or a rare word the story did not have; **changed facts**: a value (a date or
+  time bound, an amount, a percentage, a count) that the known sentence saying the same thing
+  has with another ("after 2024" -> "until 2028"); see `facts`.
 """
 
 from __future__ import annotations
