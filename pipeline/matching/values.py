@@ -165,13 +165,22 @@ def number(written: str) -> float | None:
         return None
 
 
-def step(written: str) -> float:
-    """The unit of the last digit written: "9.2" 0.1, "280" 10, "44" 1."""
+# words that say a value is rounded: "about $280 million" may be $283 million
+HEDGE = re.compile(
+    r"(?:about|around|approximately|roughly|nearly|almost|some|over|more than|under|"
+    r"less than|up to|environ|près de|plus de|etwa|rund|fast|über|knapp|cerca de|casi|unos|"
+    r"más de|circa|quasi|oltre|cerca|около|почти|более|свыше|約|およそ)\s*$",
+    re.I,
+)
+
+
+def step(written: str, hedged: bool = False) -> float:
+    """The unit of the last digit written: "9.2" 0.1, "44" 1; a hedged "about 280" 10."""
     digits = re.sub(r"\D", "", written)
     decimals = re.search(r"[.,](\d{1,2})$", written)
     if decimals and not re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", written):
         return 10.0 ** -len(decimals.group(1))
-    return 10.0 ** (len(digits) - len(digits.rstrip("0")))
+    return 10.0 ** (len(digits) - len(digits.rstrip("0"))) if hedged else 1.0
 
 
 def _scale(word: str | None) -> float | None:
@@ -199,6 +208,7 @@ def values(text: str) -> list[Value]:
 
 def _read(kind: str, m: re.Match[str]) -> Value | None:
     g = m.groupdict()
+    hedged = bool(HEDGE.search(m.string[: m.start()]))
     # a full stop that ends the value ends the sentence ("$800m."); inside, it abbreviates
     text = m.group(0).strip().removesuffix(".")
     if kind == "amount":
@@ -209,12 +219,12 @@ def _read(kind: str, m: re.Match[str]) -> Value | None:
         currency = CURRENCIES[(g["cur"] or g["cur2"]).lower()]
         written = g["num"] or g["num2"]
         key = (kind, currency, round(amount * scale, 2))
-        return Value(kind, text, key, m.start(), step(written) * scale)
+        return Value(kind, text, key, m.start(), step(written, hedged) * scale)
     if kind == "percent":
         share = number(g["num"])
         if share is None:
             return None
-        return Value(kind, text, (kind, share), m.start(), step(g["num"]))
+        return Value(kind, text, (kind, share), m.start(), step(g["num"], hedged))
     if kind == "date":
         if g["jmonth"]:
             month, day = int(g["jmonth"]), int(g["jday"])
@@ -235,4 +245,4 @@ def _read(kind: str, m: re.Match[str]) -> Value | None:
     if re.fullmatch(r"(?:19|20)\d\d", g["num"]) and scale == 1.0:
         return None  # "2022 season": a year, not a count
     key = (kind, fold(unit), round(amount * scale, 2))
-    return Value(kind, text, key, m.start(), step(g["num"]) * scale)
+    return Value(kind, text, key, m.start(), step(g["num"], hedged) * scale)
