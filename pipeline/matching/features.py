@@ -135,7 +135,7 @@ def entities(text: str, language: str = "en") -> dict[str, float]:
     def add(key: str, w: float) -> None:
         found[key] = max(found.get(key, 0.0), w)
 
-    for word in content_words(text):
+    for word in content_words(text) if CASELESS.search(text) else ():
         if CASELESS.search(word) and (w := weight(word, language)) >= RARE_NAME_WEIGHT:
             add(fold(word), w)
 

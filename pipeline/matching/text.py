@@ -12,15 +12,24 @@ import langcodes
 import regex
 from wordfreq import available_languages, tokenize, zipf_frequency
 
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A word's marks are part of it: Hindi's and Thai's vowel signs, Arabic's vowels, a decomposed
-# accent (`\w` of the standard library ends a word at each of them).
-WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*")
+# accent (`\w` of the standard library ends a word at each of them). Slower: only for a text
+# in which a mark may be (_MARKS: the blocks that have them).
+MARKED_WORD = regex.compile(
+    r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*"
+)
+_MARKS = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0dff\u0e00-\u0eff\u0f00-\u109f\u1780-\u17ff\u3099\u309a]"
+)
 # A sentence ends at . ! or ? (possibly inside closing quotes) followed by space and a capital
-# (or a letter of a script without case, or a digit), or at the full stops of scripts that put
+# (Latin, Greek, Cyrillic; or a letter of a script without case: Arabic, Hindi, Thai, CJK;
+# or a digit), or at the full stops of scripts that put
 # no space after them (Chinese, Japanese, Hindi).
-SENTENCE_END = regex.compile(
-    r"(?<=[.!?؟])[\"'”’)»]*\s+(?=[\"'“‘(«]?[\p{Lu}\p{Lo}\p{Nd}])"
-    r"|(?<=[。！？।])[\"'”’)」』]*\s*"
+SENTENCE_END = re.compile(
+    r"(?<=[.!?؟])[\"'”’)»]*\s+(?=[\"'“‘(«]?[A-Z0-9À-ÞΑ-ΩА-ЯЁ\u0600-\u06ff\u0900-\u097f"
+    r"\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])|(?<=[。！？।])[\"'”’)」』]*\s*"
 )
 NUMBER = re.compile(r"^\d+([.,]\d+)?$")
 
@@ -37,6 +46,7 @@ _SPACELESS = re.compile(f"{_KANA.pattern}|{_HAN.pattern}|{_HANGUL.pattern}|{_UNS
 # Scripts whose marks are letters (vowel signs, kana's voicing marks): kept by `fold`, which
 # drops accents elsewhere.
 _VOWEL_SIGNS = re.compile(r"[\u0900-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff]")
+_CLOSE_LANGUAGES = 20  # langcodes' distance between one language's variants, or very close ones
 # How much a word weighs in a language without a frequency list, by its length: short words
 # are the function words ("ja", "on", "et" in Estonian), long ones say what a text is about.
 _LETTERS_FOR_FULL_WEIGHT = 10
@@ -59,8 +69,11 @@ STOPWORDS = frozenset(
 def words(text: str) -> list[str]:
     """Lower-cased words with typographic apostrophes folded, stop words kept; runs of a
     script written without spaces cut into its words."""
+    found = (MARKED_WORD if _MARKS.search(text) else WORD).findall(text.lower())
+    if not _SPACELESS.search(text):  # most texts: one look at the text, not one per word
+        return [w.replace("’", "'") for w in found]
     out: list[str] = []
-    for word in WORD.findall(text.lower()):
+    for word in found:
         if _SPACELESS.search(word):
             out += _segment(word)
         else:
@@ -131,13 +144,19 @@ def content_words(text: str) -> list[str]:
 @lru_cache(maxsize=1024)
 def word_list(language: str) -> str | None:
     """The language of wordfreq's list for `language` ("pt" for "pt-BR"), or None when it has
-    none (Thai, Estonian, a tag that is no language): asked this way, wordfreq warns of
+    none (Thai, Estonian, Telugu, a tag that is no language): asked this way, wordfreq warns of
     nothing."""
     try:
-        best, _ = langcodes.closest_match(language, list(available_languages()), max_distance=60)
+        best, distance = langcodes.closest_match(
+            language, list(available_languages()), max_distance=60
+        )
+        same = best != "und" and langcodes.get(best).language == langcodes.get(language).language
     except (ValueError, LookupError):  # not a language tag
         return None
-    return None if best == "und" else best
+    # wordfreq would take a language its speakers often read (English for Hausa and Telugu,
+    # Russian for Armenian): that list says nothing of their words. A variant ("pt-BR",
+    # "zh-Hant") or a very close one (Norwegian Nynorsk, Bosnian) uses its list.
+    return best if same or distance <= _CLOSE_LANGUAGES else None
 
 
 @lru_cache(maxsize=200_000)
