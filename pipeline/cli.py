@@ -63,7 +63,8 @@ def init(settings: Settings) -> None:
 def run(settings: Settings, stage: str | None, force: bool) -> None:
     """One pass over all stages (poll, fetch, match, alert), then a summary of each.
 
-    Exits 1 when a stage recorded failures (feeds, pages, stories or alerts that failed).
+    Exits 1 when a stage recorded failures (feeds, pages, stories, articles the matcher
+    failed on, or alerts that failed).
     Ctrl-C or SIGTERM stops at the next safe point: what is done is stored, no later stage
     starts, and the exit code is 130 (SIGINT) or 143 (SIGTERM)."""
     summaries = []

@@ -81,6 +81,7 @@ def with_settings(command):
 
 
 def exit_for(summaries) -> None:
-    """Exit 1 when a stage summary counts failures (each is recorded where it happened)."""
-    if any(s.failed for s in summaries):
+    """Exit 1 when a stage summary counts failures (each is recorded where it happened): its
+    `failed`, or the match stage's articles that could not be judged."""
+    if any(s.failed or getattr(s, "errors", 0) for s in summaries):
         raise click.exceptions.Exit(RecordedFailures.exit_code)

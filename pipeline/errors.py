@@ -28,3 +28,10 @@ class RecordedFailures(StorywatchError):
     """The work is done, but some of it failed; the failures are recorded where they belong."""
 
     exit_code = FAILURES
+
+
+def one_line(exc: BaseException, limit: int = 500) -> str:
+    """An exception as one line of at most `limit` characters: its type and message, as stored
+    where the failure is recorded."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .boilerplate import strip_boilerplate
 from .config import Settings
-from .errors import UsageError
+from .errors import UsageError, one_line
 from .extract import extract
 from .matching import StoryMemory, Thresholds, classify, features
 from .matching.features import with_title
@@ -91,6 +91,12 @@ def replay(settings: Settings, story: Story, lines: Iterable[str], frozen: bool)
                 raise UsageError("each line must be a JSON object")
             result = judge.judge(number, item)
         except (ValueError, TypeError) as exc:
-            ident = item.get("id") if isinstance(item, dict) else None
-            result = {"id": ident, "verdict": None, "error": f"line {number}: {exc}"}
+            result = _error(item, f"line {number}: {exc}")
+        except Exception as exc:  # the matcher failed on this item: its line says so
+            result = _error(item, f"line {number}: the matcher failed: {one_line(exc)}")
         yield json.dumps(result, ensure_ascii=False, default=str)
+
+
+def _error(item, error: str) -> dict:
+    ident = item.get("id") if isinstance(item, dict) else None
+    return {"id": ident, "verdict": None, "error": error}

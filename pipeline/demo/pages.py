@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 
-HEADER = re.compile(r"^(Title|Published|Author|Section):\s*(.*)$")
+HEADER = re.compile(r"^(Title|Published|Author|Section|Language):\s*(.*)$")
 DISCLOSURE = re.compile(r"^We may earn a commission", re.I)
 CREDIT = re.compile(r"^(Photo|Image|Credit):\s|^[A-Z][\w.]+(?: [A-Z][\w.]+)* / [A-Z]{2,}$")
 RELATED = re.compile(r"^\**(More|Related article|Read more):\**\s*(.+)$")
@@ -50,6 +50,7 @@ class DemoPage:
     published: datetime
     author: str | None = None
     section: str = "space"
+    language: str = "en"
     paragraphs: list[str] = field(default_factory=list)
     disclosure: str | None = None
     captions: list[str] = field(default_factory=list)
@@ -90,6 +91,7 @@ def page_from_text(slug: str, text: str, default_published: datetime) -> DemoPag
         page.published = datetime.fromisoformat(headers["Published"].replace("Z", "+00:00"))
     page.author = headers.get("Author")
     page.section = headers.get("Section", page.section)
+    page.language = headers.get("Language", page.language)
     page.paragraphs = body
     page.comments = _comments(comment_lines) or [
         Comment(author, "the same day", 0, [said]) for author, said in GENERIC_COMMENTS
@@ -164,7 +166,8 @@ def render_page(page: DemoPage) -> str:
     iso = page.published.astimezone(UTC).isoformat()
     parts = [
         "<!DOCTYPE html>",
-        f'<html lang="en"><head><meta charset="utf-8"><title>{e(page.title)} | {SITE_NAME}</title>',
+        f'<html lang="{e(page.language)}"><head><meta charset="utf-8">'
+        f"<title>{e(page.title)} | {SITE_NAME}</title>",
         f'<meta property="og:title" content="{e(page.title)}">',
         f'<meta property="og:site_name" content="{SITE_NAME}">',
         f'<meta property="article:published_time" content="{iso}">',

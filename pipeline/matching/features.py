@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+import regex
 from datasketch import MinHash
 
 from .text import NUMBER, STOPWORDS, content_words, fold, sentences, shingles, weight, words
@@ -24,6 +25,9 @@ NAME_RUN = re.compile(r"\b(?:[A-Z][a-z]+ (?:(?:of|the|de|for) )?){1,5}[A-Z][a-z]
 COMMON_NAME_WEIGHT = 0.35  # below: a capitalised common word ("The", "Tuesday"), no name
 RARE_NAME_WEIGHT = 0.6  # a sentence's first word is a name only this rare (not "Fresh")
 _OPENING = re.compile(r"^[\W\d_]*")  # quotes and punctuation before a sentence's first word
+# A letter of a script without capitals (Chinese, Japanese, Korean, Arabic, Hindi...): there a
+# name cannot be told by its capital, so a rare word stands for one.
+CASELESS = regex.compile(r"\p{Lo}")
 
 
 @dataclass
@@ -124,11 +128,16 @@ def sentence(text: str, language: str) -> Sentence:
 def entities(text: str, language: str = "en") -> dict[str, float]:
     """Names in the text, folded, weighted by rarity. A capitalised word that opens a sentence
     is a name only if it is rare; a run of three or more names also gives its acronym, so
-    "International Space Station" and "ISS" are one actor."""
+    "International Space Station" and "ISS" are one actor. In a script without capitals, a
+    rare word is taken for a name."""
     found: dict[str, float] = {}
 
     def add(key: str, w: float) -> None:
         found[key] = max(found.get(key, 0.0), w)
+
+    for word in content_words(text) if CASELESS.search(text) else ():
+        if CASELESS.search(word) and (w := weight(word, language)) >= RARE_NAME_WEIGHT:
+            add(fold(word), w)
 
     for line in sentences(text):
         opening = _OPENING.match(line)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from .. import interrupt
 from ..config import Settings
+from ..errors import one_line
 from ..matching import MATCHER_VERSION, Decision, StoryMemory, classify, features
 from ..matching.features import SIGNATURE_SCHEME, pack_copy, unpack_copy, with_title
 from ..outbox import corroborations, enqueue_update, known_updates
@@ -36,6 +37,7 @@ class MatchSummary:
     alerts_queued: int = 0
     failed: int = 0  # story folders that could not be loaded: not matched until fixed
     broken: list[str] = field(default_factory=list)  # their slugs
+    errors: int = 0  # articles the matcher failed on, against a story: see `match_errors`
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n} {v}" for v, n in sorted(self.verdicts.items())) or "nothing new"
@@ -46,6 +48,8 @@ class MatchSummary:
                 f"; {self.failed} broken {stories} not matched ({', '.join(self.broken)}):"
                 " see `storywatch story list`"
             )
+        if self.errors:
+            line += f"; {self.errors} could not be judged (table match_errors)"
         return line
 
 
@@ -69,6 +73,15 @@ class Judged:
     fingerprint: tuple[bytes, bytes] | None = None  # a copy's, to store
 
 
+@dataclass
+class Failed:
+    """An article the matcher failed on, against a story: recorded, and the run goes on."""
+
+    story_id: int
+    article: dict
+    error: str
+
+
 def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
     """Judge every new article against every story, oldest first so each story learns in
     order; an update queues its alerts in the same transaction. `now` places the alerts in
@@ -84,7 +97,8 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
     for judged in judge(settings, stories, work):
         with open_store(settings.database) as store, store.transaction():
             written, queued = write(store, settings, stories, work, judged, now)
-        verdicts.update(j.decision.verdict for j in written)
+        verdicts.update(j.decision.verdict for j in written if isinstance(j, Judged))
+        summary.errors += sum(isinstance(j, Failed) for j in written)
         summary.alerts_queued += queued
         interrupt.check(f"{verdicts.total()} decisions stored")
     summary.verdicts = dict(verdicts)
@@ -97,7 +111,9 @@ def read_work(store: Store, stories: dict[int, Story]) -> dict[int, Work]:
     seen: dict[int, dict] = {}
     for story_id in stories:
         # an article waiting for many stories is kept once, text and all
-        rows = store.rows("articles_to_match", {"story_id": story_id})
+        rows = store.rows(
+            "articles_to_match", {"story_id": story_id, "matcher_version": MATCHER_VERSION}
+        )
         if articles := [seen.setdefault(row["id"], row) for row in rows]:
             work[story_id] = Work(articles, *_memory_rows(store, story_id), state=None)
     for state in store.rows("story_states", {"story_ids": list(work)}):
@@ -107,10 +123,11 @@ def read_work(store: Store, stories: dict[int, Story]) -> dict[int, Work]:
 
 def judge(
     settings: Settings, stories: dict[int, Story], work: dict[int, Work]
-) -> Iterator[list[Judged]]:
+) -> Iterator[list[Judged | Failed]]:
     """Every waiting article against its stories, oldest first, each story learning as it
     goes: the decisions in the order they were made, in batches of about BATCH. Needs no
-    database: each story's memory is made here from its work, and learns in place."""
+    database: each story's memory is made here from its work, and learns in place. Whatever
+    the matcher raises on one article is that article's failure: the others are judged."""
     pending: dict[int, tuple[dict, list[int]]] = {}
     for story_id, w in work.items():
         for article in w.articles:
@@ -124,19 +141,28 @@ def judge(
     for story_id, w in work.items():
         memory, w.prints = memory_from(w.known, w.copies, stories[story_id])
         w.memory = memories[story_id] = memory
-    judged: list[Judged] = []
+    judged: list[Judged | Failed] = []
     for article, story_ids in order:
         # an article's features are computed once, then compared with every story
-        f = features(with_title(article["title"], article["text"]), article["language"] or "en")
+        try:
+            f = features(with_title(article["title"], article["text"]), article["language"] or "en")
+        except Exception as exc:
+            judged += [Failed(story_id, article, one_line(exc)) for story_id in story_ids]
+            continue
         for story_id in story_ids:
             memory = memories[story_id]
-            decision = classify(f, memory, limits[story_id])
-            judged.append(Judged(story_id, article, decision))
-            if decision.verdict == "update":
-                memory.learn(article["id"], f)
-            elif decision.verdict in COPIES:
-                memory.remember_copy(article["id"], f)
-                judged[-1].fingerprint = pack_copy(f)
+            try:
+                decision = classify(f, memory, limits[story_id])
+                made = Judged(story_id, article, decision)
+                if decision.verdict == "update":
+                    memory.learn(article["id"], f)
+                elif decision.verdict in COPIES:
+                    memory.remember_copy(article["id"], f)
+                    made.fingerprint = pack_copy(f)
+            except Exception as exc:
+                judged.append(Failed(story_id, article, one_line(exc)))
+                continue
+            judged.append(made)
         # at an article's end: its stories' decisions go together
         if len(judged) >= BATCH or interrupt.requested():
             yield judged
@@ -150,11 +176,11 @@ def write(
     settings: Settings,
     stories: dict[int, Story],
     work: dict[int, Work],
-    judged: list[Judged],
+    batch: list[Judged | Failed],
     now: datetime,
-) -> tuple[list[Judged], int]:
-    """Store a batch of decisions, in the caller's transaction; returns those written and the
-    alerts queued.
+) -> tuple[list[Judged | Failed], int]:
+    """Store a batch of decisions and failures, in the caller's transaction; returns those
+    written and the alerts queued.
 
     A story that another run matched, or that was edited, since its work was read is left
     for the next run, which judges its articles again from what is stored then.
@@ -164,7 +190,8 @@ def write(
         for state in store.rows("story_states", {"story_ids": list(work)})
     }
     fresh = {sid for sid, w in work.items() if w.state and now_states.get(sid) == w.state}
-    judged = [j for j in judged if j.story_id in fresh]
+    judged = [j for j in batch if isinstance(j, Judged) and j.story_id in fresh]
+    failed = [j for j in batch if isinstance(j, Failed) and j.story_id in fresh]
     limits = {story_id: thresholds(settings, stories[story_id]) for story_id in fresh}
     rows = store.rows(
         "insert_matches",
@@ -182,6 +209,7 @@ def write(
     )
     match_ids = {(r["story_id"], r["article_id"]): r["id"] for r in rows}
     written = [j for j in judged if (j.story_id, j.article["id"]) in match_ids]
+    record_failures(store, written, failed)
 
     # only a story that met copies this run can have new corroborations
     copied = {j.story_id for j in written if j.decision.verdict in COPIES}
@@ -230,7 +258,30 @@ def write(
     for state in store.rows("story_states", {"story_ids": list(fresh)}):
         work[story_id := state.pop("story_id")].state = state
         work[story_id].prints = {}
-    return written, queued
+    return [*written, *failed], queued
+
+
+def record_failures(store: Store, written: list[Judged], failed: list[Failed]) -> None:
+    """The batch's failures stored on their articles; the errors of those now judged cleared."""
+    if written:
+        store.execute(
+            "clear_match_errors",
+            {
+                "story_ids": [j.story_id for j in written],
+                "article_ids": [j.article["id"] for j in written],
+            },
+        )
+    if failed:
+        store.execute(
+            "record_match_errors",
+            {
+                "story_ids": [f.story_id for f in failed],
+                "article_ids": [f.article["id"] for f in failed],
+                "errors": [f.error for f in failed],
+                "text_md5s": [f.article["text_md5"] for f in failed],
+                "matcher_version": MATCHER_VERSION,
+            },
+        )
 
 
 def _memory_rows(store: Store, story_id: int) -> tuple[list[dict], list[dict]]:
