@@ -66,7 +66,7 @@ def features(text: str, language: str = "en") -> Features:
         weights[key] = max(weights.get(key, 0.0), weight(word, language))
     names = entities(text, language)
     vector = {t: (1 + math.log(c)) * weights[t] for t, c in counts.items()}
-    own = frozenset(_hash64(" ".join(s)) for s in shingles(text))
+    own = frozenset(hash64(" ".join(s)) for s in shingles(text))
     minhash = _minhash()
     minhash.update_batch(own)
     return Features(
@@ -84,7 +84,7 @@ def features(text: str, language: str = "en") -> Features:
     )
 
 
-def _hash64(shingle: str) -> int:
+def hash64(shingle: str) -> int:
     return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
 
 

@@ -26,10 +26,10 @@ from ..config import MatchingConfig as Thresholds
 from ..explanation import Change, NearestSentence, Reasons
 from .facts import Fact, changed_facts, facts_of
 from .features import NUM_PERM, Features, Sentence, cosine, features
-from .features import _hash64 as hash64  # the fingerprint of a 5-word run, as stored
+from .features import hash64  # the fingerprint of a 5-word run, as stored
 from .text import shingles
 
-MATCHER_VERSION = "cast-and-words-2"
+MATCHER_VERSION = "cast-and-words-3"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
 CAST_SIZE = 12  # the story's main names: the rarest that most of its documents share
 NEW_NAME_WEIGHT = 0.6  # a name this rare that the story never had makes a sentence news
