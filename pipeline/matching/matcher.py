@@ -25,8 +25,7 @@ from datasketch import MinHashLSH
 from ..config import MatchingConfig as Thresholds
 from ..explanation import Change, NearestSentence, Reasons
 from .facts import Fact, changed_facts, facts_of
-from .features import NUM_PERM, Features, Sentence, cosine, features
-from .features import hash64  # the fingerprint of a 5-word run, as stored
+from .features import NUM_PERM, Features, Sentence, cosine, features, hash64
 from .text import shingles
 
 MATCHER_VERSION = "cast-and-words-3"
