@@ -1,6 +1,6 @@
 """Does "the lead of the article vs the story's core" tell the story from its look-alikes?
 
-    .venv/bin/python -m bench.embeddings
+    .venv/bin/python -m bench.embeddings [model ...]   (default: every candidate)
 
 For each candidate sentence-embedding model that is installed, on the real-news development set
 (bench/realnews/, per language group: English / other) and on ECB+ topics 1-30 (two look-alike
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -310,7 +311,10 @@ def main() -> None:
         f"lead vs the story's core (labels as oracle for the core): real news {n_en} English "
         f"and {n_other} other-language items; ECB+ topics 1-30, {len(ecb)} event streams"
     )
+    chosen = sys.argv[1:] or [name for name, *_ in CANDIDATES]
     for name, make, dists in CANDIDATES:
+        if name not in chosen:
+            continue
         try:
             started = time.perf_counter()
             embedder = make()

@@ -63,3 +63,29 @@ def test_no_model_configured_is_said_as_such():
     loaded = load_embedder("")
     assert loaded.embedder is None
     assert loaded.describe() == "lexical matching only: no embedding model is configured"
+
+
+# Written for these tests: the seed story told in Russian, in words of its own.
+RUSSIAN = (
+    "Россия выйдет из Международной космической станции после 2024 года\n\n"
+    "Новый глава Роскосмоса Юрий Борисов сообщил Владимиру Путину, что страна покинет "
+    "станцию и начнёт строить собственную орбитальную станцию."
+)
+
+
+def test_the_semantic_gate_knows_the_story_told_in_another_script(default):
+    from pipeline.matching import StoryMemory, Thresholds, classify, features
+    from pipeline.paths import SEEDS_DIR
+    from pipeline.stories import load_story
+
+    seeds = [
+        (-1 - i, d.text)
+        for i, d in enumerate(load_story(SEEDS_DIR / "iss-withdrawal", []).documents)
+    ]
+    memory = StoryMemory(seeds, embedder=default.embedder)
+    article = features(RUSSIAN, "ru")
+    lexical = classify(article, memory)  # off by default: names in Cyrillic share nothing
+    assert lexical.verdict == "unrelated"
+    semantic = classify(article, memory, Thresholds(semantic=True))
+    assert semantic.verdict == "rehash"
+    assert semantic.reasons["lead_similarity"] >= Thresholds().semantic_match

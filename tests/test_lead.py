@@ -29,7 +29,8 @@ def test_the_lead_is_the_headline_and_two_sentences_without_the_furniture():
 
 def test_a_chinese_lead_keeps_its_short_headline_and_stops_at_its_full_stops():
     assert lead(CHINESE) == (
-        "俄罗斯将在2024年后退出国际空间站 俄航天局新任局长周二表示，俄罗斯将在2024年后退出国际空间站。"
+        "俄罗斯将在2024年后退出国际空间站 "
+        "俄航天局新任局长周二表示，俄罗斯将在2024年后退出国际空间站。"
         "他说，俄罗斯将建造自己的空间站。"
     )
 
