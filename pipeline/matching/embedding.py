@@ -54,7 +54,9 @@ class SentenceTransformerEmbedder:
 
         self._model: Any = SentenceTransformer(model, device="cpu")
         self.name = model
-        dim = self._model.get_sentence_embedding_dimension()
+        # renamed in sentence-transformers 6; older versions have only the long name
+        size = getattr(self._model, "get_embedding_dimension", None)
+        dim = (size or self._model.get_sentence_embedding_dimension)()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
 
     def embed(self, texts: list[str]) -> np.ndarray:
