@@ -23,6 +23,7 @@ from collections import Counter
 
 from bench import realnews
 from pipeline.matching import StoryMemory, Thresholds, classify, features
+from pipeline.matching.embedding import Embedder
 from pipeline.paths import PROJECT_ROOT, SEEDS_DIR
 from pipeline.stories import load_story
 
@@ -37,7 +38,7 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
-def ecb(th: Thresholds | None = None) -> dict:
+def ecb(th: Thresholds | None = None, embedder: Embedder | None = None) -> dict:
     th = th or Thresholds()
     docs = [json.loads(line) for line in ECB.open(encoding="utf-8")]
     tp = fp = fn = lookalikes = lookalike_hits = 0
@@ -45,7 +46,7 @@ def ecb(th: Thresholds | None = None) -> dict:
         in_topic = [d for d in docs if d["topic"] == topic]
         for event in sorted({d["subtopic"] for d in in_topic}):
             seed = next(d for d in in_topic if d["subtopic"] == event)
-            memory = StoryMemory([(0, seed["text"])])
+            memory = StoryMemory([(0, seed["text"])], embedder=embedder)
             for n, doc in enumerate(d for d in in_topic if d is not seed):
                 decision = classify(doc["text"], memory, th)
                 matched, truth = decision.verdict in MATCHED, doc["subtopic"] == event
@@ -61,11 +62,15 @@ def ecb(th: Thresholds | None = None) -> dict:
     return prf(tp, fp, fn) | {"lookalike_rate": lookalike_hits / lookalikes, "docs": tp + fn}
 
 
-def iss_stream(items: list[dict], th: Thresholds | None = None) -> dict:
+def iss_stream(
+    items: list[dict], th: Thresholds | None = None, embedder: Embedder | None = None
+) -> dict:
     """Story-or-not P/R/F1, update-vs-rehash accuracy, verdict accuracy, and the misses."""
     th = th or Thresholds()
     story = load_story(SEEDS_DIR / "iss-withdrawal", [])
-    memory = StoryMemory([(-1 - i, d.text) for i, d in enumerate(story.documents)])
+    memory = StoryMemory(
+        [(-1 - i, d.text) for i, d in enumerate(story.documents)], embedder=embedder
+    )
     tp = fp = fn = 0
     ur_right = ur_total = exact = foreign_updates = 0
     misses = []
@@ -188,14 +193,15 @@ def _per_article(memory: StoryMemory, stream: list[str], repeats: int = 3) -> fl
 
 
 def main() -> None:
-    e = ecb()
+    th, embedder = realnews.semantic()
+    e = ecb(th, embedder)
     print(f"ECB+ topics 1-30, {e['docs']} same-event documents")
     print(f"  is it the story   P {e['precision']:.3f}  R {e['recall']:.3f}  F1 {e['f1']:.3f}")
     print(f"  look-alike event matched {e['lookalike_rate']:.1%} of the time")
-    realnews.main()
+    realnews.main(th, embedder)
     if STREAM.exists():
         items = [json.loads(line) for line in STREAM.open(encoding="utf-8")]
-        s = iss_stream(items)
+        s = iss_stream(items, th, embedder)
         print(f"ISS stream, {len(items)} articles")
         print(f"  is it the story   P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}")
         print(f"  update vs rehash accuracy {s['update_accuracy']:.3f}")

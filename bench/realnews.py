@@ -15,11 +15,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from pipeline.matching import StoryMemory, Thresholds, classify, features
+from pipeline.matching.embedding import Embedder, load_embedder
 from pipeline.paths import PROJECT_ROOT
 
 LABELS = Path(__file__).resolve().parent / "realnews"
@@ -121,12 +125,44 @@ class Tally:
         }
 
 
-def stream(items: list[Item], tally: Tally, th: Thresholds | None = None) -> None:
+def semantic(argv: list[str] | None = None) -> tuple[Thresholds, Embedder | None]:
+    """The thresholds and embedder a bench runs with: the defaults, or with `--semantic` the
+    prototype semantic story gate on, with the default embedding model."""
+    if "--semantic" not in (sys.argv[1:] if argv is None else argv):
+        return Thresholds(), None
+    loaded = load_embedder()
+    print(loaded.describe())
+    return Thresholds(semantic=True), Remembered(loaded.embedder) if loaded.embedder else None
+
+
+class Remembered:
+    """An embedder that embeds each text once: the benches judge one text against several
+    stories, and the match stage will store what it embedded rather than embed it again."""
+
+    def __init__(self, embedder: Embedder):
+        self._embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
+        self._seen: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if todo:
+            self._seen.update(zip(todo, self._embedder.embed(todo), strict=True))
+        return np.stack([self._seen[t] for t in texts]) if texts else self._embedder.embed([])
+
+
+def stream(
+    items: list[Item],
+    tally: Tally,
+    th: Thresholds | None = None,
+    embedder: Embedder | None = None,
+) -> None:
     """Judge the items in order against the seeds, learning from each verdict as the match
     stage does."""
     th = th or Thresholds()
     seeds = [i for i in items if i.role == "seed"]
-    memory = StoryMemory([(-1 - n, s.text) for n, s in enumerate(seeds)], seeds[0].language)
+    memory = StoryMemory(
+        [(-1 - n, s.text) for n, s in enumerate(seeds)], seeds[0].language, embedder
+    )
     for n, item in enumerate(i for i in items if i.role != "seed"):
         try:
             f = features(item.text, item.language)
@@ -141,7 +177,9 @@ def stream(items: list[Item], tally: Tally, th: Thresholds | None = None) -> Non
             memory.remember_copy(n, f)
 
 
-def main() -> None:
+def main(th: Thresholds | None = None, embedder: Embedder | None = None) -> None:
+    if th is None:
+        th, embedder = semantic()
     folder = texts_folder()
     if not all(load(story, folder) for story in stories()):
         print(
@@ -153,7 +191,7 @@ def main() -> None:
     for story in stories():
         items = load(story, folder) or []
         tally = Tally()
-        stream(items, tally)
+        stream(items, tally, th, embedder)
         total.n.update(tally.n)
         print(f"{story}: {sum(i.role != 'seed' for i in items)} items")
         report(tally)

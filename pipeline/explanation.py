@@ -44,6 +44,7 @@ class Reasons(TypedDict, total=False):
     why: str  # a verdict given without judging the facts: nothing to compare, another language
     words: float  # similarity of the telling words to the nearest seed document
     cast: float  # weighted share of the story's main names that the article names
+    lead_similarity: float  # cosine of the lead's embedding to the nearest lead the story knows
     shared_names: list[str]
     missing_names: list[str]
     shared_terms: list[str]

@@ -47,7 +47,10 @@ def _overrides_of(config: type[BaseModel]) -> type[BaseModel]:
     fields: dict[str, Any] = {
         name: (
             # with the bounds (ge, le); Optional[], as mypy cannot `|` an annotation held in a value
-            Annotated[Optional[info.annotation], *info.metadata],  # noqa: UP045
+            # (a key without bounds, a flag, has no metadata, and Annotated needs some)
+            Annotated[Optional[info.annotation], *info.metadata]  # noqa: UP045
+            if info.metadata
+            else Optional[info.annotation],  # noqa: UP045
             Field(None, description=info.description),
         )
         for name, info in config.model_fields.items()

@@ -19,13 +19,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 from datasketch import MinHashLSH
 
 # the thresholds are declared once, with their bounds, as the [matching] section of the settings
 from ..config import MatchingConfig as Thresholds
 from ..explanation import Change, NearestSentence, Reasons
+from .embedding import Embedder
 from .facts import Fact, changed_facts, facts_of
 from .features import NUM_PERM, Features, Sentence, cosine, features, hash64
+from .lead import lead
 from .text import shingles
 
 MATCHER_VERSION = "cast-and-words-3"
@@ -54,8 +57,16 @@ class StoryMemory:
     """What a story knows (its seed documents and accepted updates), and every copy it has
     seen, for recognising the next one."""
 
-    def __init__(self, documents: list[tuple[int, str]], language: str = "en"):
+    def __init__(
+        self,
+        documents: list[tuple[int, str]],
+        language: str = "en",
+        embedder: Embedder | None = None,
+    ):
         self.language = language
+        # what the story is about: the leads of its seeds and accepted updates, embedded
+        self.embedder = embedder
+        self.core: list[np.ndarray] = []
         self.known: list[tuple[int, Features]] = []
         self.sentences: list[Sentence] = []
         self.vocabulary: dict[str, float] = {}
@@ -74,6 +85,8 @@ class StoryMemory:
     def learn(self, ident: int, f: Features) -> None:
         """An accepted document: its facts become known."""
         self.known.append((ident, f))
+        if self.embedder is not None:
+            self.core.append(self.embedder.embed([lead(f.text)])[0])
         self.sentences += f.sentences
         for term, w in f.weights.items():
             self.vocabulary[term] = max(self.vocabulary.get(term, 0.0), w)
@@ -128,6 +141,7 @@ def classify(
     named = {name: w for name, w in cast.items() if name in f.entities}
     cast_share = sum(named.values()) / cast_total
     score = math.sqrt(words_sim * cast_share) if words_sim and cast_share else 0.0
+    lexical = score >= th.match and cast_share >= th.cast_floor
     reasons: Reasons = {
         "words": round(words_sim, 3),
         "cast": round(cast_share, 3),
@@ -136,8 +150,15 @@ def classify(
         "shared_terms": _shared_terms(f, memory),
         "nearest_document": nearest,
     }
-    if score < th.match or cast_share < th.cast_floor:
-        verdict: Verdict = "related" if max(score, cast_share) >= th.related else "unrelated"
+    is_story, near = lexical, max(score, cast_share) >= th.related
+    if th.semantic and memory.embedder is not None and memory.core:
+        similarity = _lead_similarity(f, memory)
+        reasons["lead_similarity"] = round(similarity, 3)
+        # the lead's meaning decides at both ends; between them, the names and words do
+        is_story = similarity >= th.semantic_match or (lexical and similarity >= th.semantic_floor)
+        near = near or similarity >= th.semantic_floor
+    if not is_story:
+        verdict: Verdict = "related" if near else "unrelated"
         return Decision(verdict, score, reasons=reasons)
 
     changed = changed_facts(f.sentences, memory.facts)
@@ -166,6 +187,13 @@ def classify(
             reasons["background"] = below
         return Decision("rehash", score, reasons=reasons)
     return Decision("update", score, new_facts=new, changed_facts=changed, reasons=reasons)
+
+
+def _lead_similarity(f: Features, memory: StoryMemory) -> float:
+    """The highest cosine of the article's lead to the leads the story knows."""
+    assert memory.embedder is not None
+    vector = memory.embedder.embed([lead(f.text)])[0]
+    return float(np.max(np.stack(memory.core) @ vector))
 
 
 def _shared_terms(f: Features, memory: StoryMemory) -> list[str]:

