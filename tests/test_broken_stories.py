@@ -4,6 +4,7 @@ matched and alerted. A story that loaded before pauses while broken and catches 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -145,9 +146,14 @@ def test_a_story_threshold_is_held_to_the_bounds_of_the_config(tmp_path, key):
     (folder / "a.txt").write_text("A seed in the desk's own words.\n")
     field = MatchingConfig.model_fields[key]
     bounds = {type(m).__name__: m for m in field.metadata}
-    beyond = bounds["Le"].le + 1 if "Le" in bounds else bounds["Ge"].ge - 1
+    if "Le" in bounds:
+        beyond = bounds["Le"].le + 1
+    elif "Ge" in bounds:
+        beyond = bounds["Ge"].ge - 1
+    else:  # a flag: true or false, nothing else
+        beyond = "sometimes"
     for value, accepted in ((field.default, True), (beyond, False)):
-        (folder / "story.toml").write_text(f'name = "A"\n[matching]\n{key} = {value}\n')
+        (folder / "story.toml").write_text(f'name = "A"\n[matching]\n{key} = {json.dumps(value)}\n')
         if accepted:
             assert load_story(folder, []).matching == {key: value}
         else:

@@ -129,17 +129,21 @@ def test_articles_in_eight_scripts_are_judged_and_cjk_retellings_are_the_story(
     assert "prefix dict" not in err and "wordfreq" not in err and "tokenizer" not in err
 
 
-@pytest.fixture
-def poisoned(monkeypatch):
-    """The matcher raises on the Korean article (as a bug in a segmenter would), on every run."""
-    real = match_stage.features
+def failing_on_korean(real):
+    """`features` that raises on a Korean text (as a bug in a segmenter would), every time."""
 
     def features(text, language="en"):
         if language == "ko":
             raise RuntimeError("segmenter crashed on this text")
         return real(text, language)
 
-    monkeypatch.setattr(match_stage, "features", features)
+    return features
+
+
+@pytest.fixture
+def poisoned(monkeypatch):
+    """The match stage's matcher raises on the Korean article, on every run."""
+    monkeypatch.setattr(match_stage, "features", failing_on_korean(match_stage.features))
     return monkeypatch
 
 
@@ -190,14 +194,7 @@ def test_a_new_matcher_judges_again_what_the_old_one_failed_on(
 
 def test_classify_reports_an_item_the_matcher_fails_on_and_judges_the_rest(tmp_path, monkeypatch):
     replay = importlib.import_module("pipeline.replay")
-    real = replay.features
-
-    def features(text, language="en"):
-        if language == "ko":
-            raise RuntimeError("segmenter crashed on this text")
-        return real(text, language)
-
-    monkeypatch.setattr(replay, "features", features)
+    monkeypatch.setattr(replay, "features", failing_on_korean(replay.features))
     config = write_toml(tmp_path / "storywatch.toml", stories_dir=str(SEEDS_DIR))
     items = "".join(
         json.dumps({"id": a["slug"], "language": a["language"], "title": a["title"],
