@@ -48,17 +48,15 @@ def ecb(th: Thresholds | None = None, embedder: Embedder | None = None) -> dict:
             seed = next(d for d in in_topic if d["subtopic"] == event)
             memory = StoryMemory([(0, seed["text"])], embedder=embedder)
             for n, doc in enumerate(d for d in in_topic if d is not seed):
-                decision = classify(doc["text"], memory, th)
+                f = features(doc["text"])
+                decision = classify(f, memory, th)
                 matched, truth = decision.verdict in MATCHED, doc["subtopic"] == event
                 tp += matched and truth
                 fp += matched and not truth
                 fn += truth and not matched
                 lookalikes += not truth
                 lookalike_hits += matched and not truth
-                if decision.verdict == "update":
-                    memory.learn(n + 1, features(doc["text"]))
-                elif decision.verdict in ("rehash", "duplicate"):
-                    memory.remember_copy(n + 1, features(doc["text"]))
+                memory.absorb(n + 1, f, decision.verdict)
     return prf(tp, fp, fn) | {"lookalike_rate": lookalike_hits / lookalikes, "docs": tp + fn}
 
 
@@ -89,10 +87,7 @@ def iss_stream(
         foreign_updates += verdict == "update" and f.language != "en"
         if verdict != label:
             misses.append((item["id"], label, verdict, round(d.score, 2), item["title"][:60]))
-        if verdict == "update":
-            memory.learn(n, f)
-        elif verdict in ("rehash", "duplicate"):
-            memory.remember_copy(n, f)
+        memory.absorb(n, f, verdict)
     return prf(tp, fp, fn) | {
         "update_accuracy": ur_right / ur_total if ur_total else 0.0,
         "verdict_accuracy": exact / len(items),

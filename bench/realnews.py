@@ -12,6 +12,8 @@ the checkout. Without it, the bench says so and measures nothing.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import json
 import os
 import re
@@ -126,28 +128,48 @@ class Tally:
 
 
 def semantic(argv: list[str] | None = None) -> tuple[Thresholds, Embedder | None]:
-    """The thresholds and embedder a bench runs with: the defaults, or with `--semantic` the
-    prototype semantic story gate on, with the default embedding model."""
-    if "--semantic" not in (sys.argv[1:] if argv is None else argv):
-        return Thresholds(), None
+    """The thresholds and embedder a bench runs with: those of the match stage (the default
+    embedding model, its leads kept in the bench's cache), or with `--lexical` the names and
+    words alone."""
+    if "--lexical" in (sys.argv[1:] if argv is None else argv):
+        return Thresholds(semantic=False), None
     loaded = load_embedder()
     print(loaded.describe())
-    return Thresholds(semantic=True), Remembered(loaded.embedder) if loaded.embedder else None
+    return Thresholds(), Remembered(loaded.embedder) if loaded.embedder else None
 
 
 class Remembered:
-    """An embedder that embeds each text once: the benches judge one text against several
-    stories, and the match stage will store what it embedded rather than embed it again."""
+    """An embedder that embeds each text once, and keeps what it embedded in a file under
+    var/bench/ for the next run: the benches judge one text against several stories and run
+    again after every change of the matcher, while the texts stay the same."""
 
-    def __init__(self, embedder: Embedder):
+    def __init__(self, embedder: Embedder, cache: Path | None = None):
         self._embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
+        safe = re.sub(r"[^\w.-]+", "_", embedder.name)
+        self._path = cache or PROJECT_ROOT / "var" / "bench" / f"leads-{safe}.npz"
         self._seen: dict[str, np.ndarray] = {}
+        if self._path.exists():
+            with np.load(self._path) as stored:
+                self._seen = {key: stored[key] for key in stored.files}
+        self._added = 0
+        atexit.register(self.save)
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        keys = [hashlib.md5(t.encode()).hexdigest() for t in texts]
+        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._seen}
         if todo:
-            self._seen.update(zip(todo, self._embedder.embed(todo), strict=True))
-        return np.stack([self._seen[t] for t in texts]) if texts else self._embedder.embed([])
+            rows = self._embedder.embed(list(todo.values()))
+            self._seen.update(zip(todo, rows, strict=True))
+            self._added += len(todo)
+            if self._added >= 64:
+                self.save()
+        return np.stack([self._seen[k] for k in keys]) if texts else self._embedder.embed([])
+
+    def save(self) -> None:
+        if self._added:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(self._path, **self._seen)
+            self._added = 0
 
 
 def stream(
@@ -171,10 +193,7 @@ def stream(
             tally.add(item, None, [])
             continue
         tally.add(item, d.verdict, list(d.changed_facts))
-        if d.verdict == "update":
-            memory.learn(n, f)
-        elif d.verdict in ("rehash", "duplicate"):
-            memory.remember_copy(n, f)
+        memory.absorb(n, f, d.verdict)
 
 
 def main(th: Thresholds | None = None, embedder: Embedder | None = None) -> None:

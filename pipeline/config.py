@@ -156,11 +156,11 @@ class MatchingConfig(_Section):
     new_rare_words: int = Field(3, ge=1, description="new rare words that make a sentence news")
     min_fact_words: int = Field(5, ge=1, description="shorter sentences are never facts")
     lead_sentences: int = Field(4, ge=1, description="headline and first sentences: the news")
-    # a prototype, off by default: the lead's meaning (sentence embeddings of the headline and
-    # first sentences against the story's core) joins the names and words in "is it the story"
-    semantic: bool = False
-    semantic_match: float = Field(0.88, ge=0, le=1, description="lead this similar: the story")
-    semantic_floor: float = Field(0.84, ge=0, le=1, description="lead less similar: never it")
+    # the lead's meaning (sentence embeddings of the headline and first sentences against the
+    # leads the story knows) joins the names and words in "is it the story"
+    semantic: bool = True
+    semantic_floor: float = Field(0.88, ge=0, le=1, description="lead less similar: never it")
+    semantic_across: float = Field(0.88, ge=0, le=1, description="in another language: the story")
 
 
 class EmbeddingConfig(_Section):

@@ -45,6 +45,7 @@ class Reasons(TypedDict, total=False):
     words: float  # similarity of the telling words to the nearest seed document
     cast: float  # weighted share of the story's main names that the article names
     lead_similarity: float  # cosine of the lead's embedding to the nearest lead the story knows
+    nearest_lead: str  # that lead: "seed 3", "update 12" or "rehash 40" (an article id)
     shared_names: list[str]
     missing_names: list[str]
     shared_terms: list[str]

@@ -12,6 +12,7 @@ from .config import Settings
 from .errors import UsageError, one_line
 from .extract import extract
 from .matching import StoryMemory, Thresholds, classify, features
+from .matching.embedding import Embedder
 from .matching.features import with_title
 from .stories import Story
 from .thresholds import thresholds
@@ -26,6 +27,7 @@ class Replay:
     story: Story
     thresholds: Thresholds
     frozen: bool
+    embedder: Embedder | None = None
 
     def __post_init__(self) -> None:
         self.ids: dict[int, str] = {}
@@ -33,7 +35,7 @@ class Replay:
         for n, doc in enumerate(self.story.documents):
             self.ids[-1 - n] = f"seed:{doc.file}"
             docs.append((-1 - n, doc.text))
-        self.memory = StoryMemory(docs, self.story.language)
+        self.memory = StoryMemory(docs, self.story.language, self.embedder)
 
     def judge(self, number: int, item: dict) -> dict:
         text = item_text(item)
@@ -41,10 +43,7 @@ class Replay:
         decision = classify(f, self.memory, self.thresholds)
         if not self.frozen:
             self.ids[number] = str(item["id"])
-            if decision.verdict == "update":
-                self.memory.learn(number, f)
-            elif decision.verdict in ("rehash", "duplicate"):
-                self.memory.remember_copy(number, f)
+            self.memory.absorb(number, f, decision.verdict)
         out = {
             "id": item["id"],
             "verdict": decision.verdict,
@@ -77,10 +76,16 @@ def item_text(item: dict) -> str:
     return with_title(title, body)
 
 
-def replay(settings: Settings, story: Story, lines: Iterable[str], frozen: bool) -> Iterator[str]:
+def replay(
+    settings: Settings,
+    story: Story,
+    lines: Iterable[str],
+    frozen: bool,
+    embedder: Embedder | None = None,
+) -> Iterator[str]:
     """One output line per input line, in order; a bad line gives an error line, and the
     replay goes on."""
-    judge = Replay(story, thresholds(settings, story), frozen)
+    judge = Replay(story, thresholds(settings, story), frozen, embedder)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue

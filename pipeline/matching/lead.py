@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .embedding import Embedder
+    from .features import Features
 
 # full stops of the scripts news is written in: Latin, CJK, Devanagari, Arabic, Armenian...
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？!?।؟։])\s*(?=\S)")
@@ -22,6 +30,19 @@ def lead(text: str, sentences: int = 2) -> str:
     if not rest:  # a page without line breaks: its first sentence stands for the headline
         return _first_sentences(headline, 1 + sentences)
     return f"{headline} {_first_sentences(rest, sentences)}"[:MAX_LEAD_CHARS].strip()
+
+
+def lead_vector(f: Features, embedder: Embedder) -> np.ndarray:
+    """The article's lead as the model reads it; embedded once per article and model."""
+    vector = f.leads.get(embedder.name)
+    if vector is None:
+        vector = f.leads[embedder.name] = embedder.embed([lead(f.text)])[0]
+    return vector
+
+
+def lead_md5(text: str) -> str:
+    """Of the lead embedded: a stored embedding of another lead is made again."""
+    return hashlib.md5(lead(text).encode()).hexdigest()
 
 
 def _first_sentences(text: str, n: int) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,10 +29,10 @@ from ..explanation import Change, NearestSentence, Reasons
 from .embedding import Embedder
 from .facts import Fact, changed_facts, facts_of
 from .features import NUM_PERM, Features, Sentence, cosine, features, hash64
-from .lead import lead
+from .lead import lead_vector
 from .text import shingles
 
-MATCHER_VERSION = "cast-and-words-3"
+MATCHER_VERSION = "lead-meaning-4"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
 CAST_SIZE = 12  # the story's main names: the rarest that most of its documents share
 NEW_NAME_WEIGHT = 0.6  # a name this rare that the story never had makes a sentence news
@@ -62,11 +63,18 @@ class StoryMemory:
         documents: list[tuple[int, str]],
         language: str = "en",
         embedder: Embedder | None = None,
+        leads: Mapping[int, np.ndarray] | None = None,
+        updates: Iterable[tuple[int, str]] = (),
     ):
+        """`documents` define the story (its seeds); `updates` are those it accepted since,
+        learned in order. `leads`: their lead embeddings by `embedder` where stored, by id;
+        the others are embedded here."""
         self.language = language
-        # what the story is about: the leads of its seeds and accepted updates, embedded
+        # what the story is about: the leads of its seeds, accepted updates and retellings,
+        # embedded; with where each came from (seed, update or rehash)
         self.embedder = embedder
-        self.core: list[np.ndarray] = []
+        self.core: dict[int, np.ndarray] = {}
+        self.core_kind: dict[int, str] = {}
         self.known: list[tuple[int, Features]] = []
         self.sentences: list[Sentence] = []
         self.vocabulary: dict[str, float] = {}
@@ -78,15 +86,20 @@ class StoryMemory:
         self.copies: dict[int, frozenset[int]] = {}
         self._cast: dict[str, float] | None = None
         self.seeds: set[int] = set()
-        for ident, text in documents:
-            self.seeds.add(ident)
-            self.learn(ident, features(text, language))
+        for role, (ident, text) in [*(("seed", d) for d in documents), *(("", u) for u in updates)]:
+            if role == "seed":
+                self.seeds.add(ident)
+            f = features(text, language)
+            if embedder is not None and leads and ident in leads:
+                f.leads[embedder.name] = leads[ident]
+            self.learn(ident, f)
 
     def learn(self, ident: int, f: Features) -> None:
         """An accepted document: its facts become known."""
         self.known.append((ident, f))
         if self.embedder is not None:
-            self.core.append(self.embedder.embed([lead(f.text)])[0])
+            self.core[ident] = lead_vector(f, self.embedder)
+            self.core_kind[ident] = "seed" if ident in self.seeds else "update"
         self.sentences += f.sentences
         for term, w in f.weights.items():
             self.vocabulary[term] = max(self.vocabulary.get(term, 0.0), w)
@@ -100,6 +113,22 @@ class StoryMemory:
                 self.entity_docs.setdefault(name, set()).add(ident)
         self._cast = None
         self.remember_copy(ident, f)
+
+    def absorb(self, ident: int, f: Features, verdict: str) -> None:
+        """What the story takes from its own verdict on an article: an update's facts, a
+        copy's fingerprint, and a retelling's lead (the story told another way, often in
+        another language: the next report in that language is judged against it)."""
+        if verdict == "update":
+            self.learn(ident, f)
+        elif verdict in ("rehash", "duplicate"):
+            self.remember_copy(ident, f)
+            if verdict == "rehash" and self.embedder is not None and self.embedder.name in f.leads:
+                self.remember_retelling(ident, f.leads[self.embedder.name])
+
+    def remember_retelling(self, ident: int, lead: np.ndarray) -> None:
+        """A rehash's lead joins what the story is about, not what it knows: its sentences
+        never make later news look old."""
+        self.core[ident], self.core_kind[ident] = lead, "rehash"
 
     def remember_copy(self, ident: int, f: Features) -> None:
         """A text the story has seen (a rehash, a duplicate): a later copy of it is a copy."""
@@ -152,11 +181,7 @@ def classify(
     }
     is_story, near = lexical, max(score, cast_share) >= th.related
     if th.semantic and memory.embedder is not None and memory.core:
-        similarity = _lead_similarity(f, memory)
-        reasons["lead_similarity"] = round(similarity, 3)
-        # the lead's meaning decides at both ends; between them, the names and words do
-        is_story = similarity >= th.semantic_match or (lexical and similarity >= th.semantic_floor)
-        near = near or similarity >= th.semantic_floor
+        is_story, near = _semantic_gate(f, memory, th, lexical, near, reasons)
     if not is_story:
         verdict: Verdict = "related" if near else "unrelated"
         return Decision(verdict, score, reasons=reasons)
@@ -189,11 +214,34 @@ def classify(
     return Decision("update", score, new_facts=new, changed_facts=changed, reasons=reasons)
 
 
-def _lead_similarity(f: Features, memory: StoryMemory) -> float:
-    """The highest cosine of the article's lead to the leads the story knows."""
+def _semantic_gate(
+    f: Features, memory: StoryMemory, th: Thresholds, lexical: bool, near: bool, reasons: Reasons
+) -> tuple[bool, bool]:
+    """Is it the story, by what its lead is about. In the story's language, the names and
+    words decide and the lead can only veto: an article that names the story's cast but
+    leads with something else is another story. Across languages the names and words mostly
+    do not survive translation, so the lead decides."""
+    if not lexical and f.language == memory.language:
+        return False, near  # cheap evidence first: the model reads only candidates
+    similarity, nearest = _lead_similarity(f, memory)
+    reasons["lead_similarity"] = round(similarity, 3)
+    reasons["nearest_lead"] = nearest
+    if f.language == memory.language:
+        if similarity < th.semantic_floor:
+            reasons["why"] = "it names the story's cast, but its lead tells of something else"
+        return similarity >= th.semantic_floor, True
+    is_story = similarity >= th.semantic_across or (lexical and similarity >= th.semantic_floor)
+    return is_story, near or similarity >= th.semantic_floor
+
+
+def _lead_similarity(f: Features, memory: StoryMemory) -> tuple[float, str]:
+    """The highest cosine of the article's lead to the leads the story knows, and which
+    lead that is ("seed 3", "update 12", "rehash 40")."""
     assert memory.embedder is not None
-    vector = memory.embedder.embed([lead(f.text)])[0]
-    return float(np.max(np.stack(memory.core) @ vector))
+    idents = list(memory.core)
+    scores = np.stack([memory.core[i] for i in idents]) @ lead_vector(f, memory.embedder)
+    best = int(np.argmax(scores))
+    return float(scores[best]), f"{memory.core_kind[idents[best]]} {idents[best]}"
 
 
 def _shared_terms(f: Features, memory: StoryMemory) -> list[str]:

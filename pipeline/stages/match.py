@@ -14,11 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
+
 from .. import interrupt
 from ..config import Settings
 from ..errors import one_line
 from ..matching import MATCHER_VERSION, Decision, StoryMemory, classify, features
+from ..matching.embedding import Embedder, Loaded, shared_embedder
 from ..matching.features import SIGNATURE_SCHEME, pack_copy, unpack_copy, with_title
+from ..matching.lead import lead_md5
 from ..outbox import corroborations, enqueue_update, known_updates
 from ..store import Store, open_store
 from ..stories import Story
@@ -38,6 +42,7 @@ class MatchSummary:
     failed: int = 0  # story folders that could not be loaded: not matched until fixed
     broken: list[str] = field(default_factory=list)  # their slugs
     errors: int = 0  # articles the matcher failed on, against a story: see `match_errors`
+    lexical_only: str = ""  # why no embedding model judged, when one should have
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n} {v}" for v, n in sorted(self.verdicts.items())) or "nothing new"
@@ -50,6 +55,8 @@ class MatchSummary:
             )
         if self.errors:
             line += f"; {self.errors} could not be judged (table match_errors)"
+        if self.lexical_only:
+            line += f"; {self.lexical_only}"
         return line
 
 
@@ -63,6 +70,7 @@ class Work:
     state: dict | None  # `story_states`: decisions made from another state are not written
     memory: StoryMemory | None = None  # made from the above by `judge`, the file closed
     prints: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # made, to store
+    leads: dict[int, tuple[str, np.ndarray]] = field(default_factory=dict)  # embedded, to store
 
 
 @dataclass
@@ -71,6 +79,7 @@ class Judged:
     article: dict
     decision: Decision
     fingerprint: tuple[bytes, bytes] | None = None  # a copy's, to store
+    lead: tuple[str, np.ndarray] | None = None  # its lead's md5 and embedding, to store
 
 
 @dataclass
@@ -91,10 +100,13 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
         synced = sync_stories(store, settings)
     stories = dict(synced.stories)
     with open_store(settings.database, read_only=True) as store:
-        work = read_work(store, stories)
+        work = read_work(store, stories, model_key(settings))
     summary, verdicts = MatchSummary(), Counter[str]()
     summary.failed, summary.broken = len(synced.broken), [b.slug for b in synced.broken]
-    for judged in judge(settings, stories, work):
+    loaded = embedder_for(settings) if work else Loaded(None)
+    if work and loaded.embedder is None and settings.matching.semantic:
+        summary.lexical_only = loaded.describe()
+    for judged in judge(settings, stories, work, loaded.embedder):
         with open_store(settings.database) as store, store.transaction():
             written, queued = write(store, settings, stories, work, judged, now)
         verdicts.update(j.decision.verdict for j in written if isinstance(j, Judged))
@@ -105,8 +117,21 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
     return summary
 
 
-def read_work(store: Store, stories: dict[int, Story]) -> dict[int, Work]:
-    """The work of every story that has articles waiting (the others are not loaded)."""
+def model_key(settings: Settings) -> str:
+    """The name lead embeddings are stored under: the model as configured."""
+    return settings.embedding.model.strip() if settings.matching.semantic else ""
+
+
+def embedder_for(settings: Settings) -> Loaded:
+    """The model that reads leads, when the settings judge by meaning (loaded once per process)."""
+    if not settings.matching.semantic:
+        return Loaded(None, "[matching] semantic is off")
+    return shared_embedder(settings.embedding.model)
+
+
+def read_work(store: Store, stories: dict[int, Story], model: str = "") -> dict[int, Work]:
+    """The work of every story that has articles waiting (the others are not loaded), with
+    the lead embeddings by `model` that are stored."""
     work: dict[int, Work] = {}
     seen: dict[int, dict] = {}
     for story_id in stories:
@@ -115,14 +140,17 @@ def read_work(store: Store, stories: dict[int, Story]) -> dict[int, Work]:
             "articles_to_match", {"story_id": story_id, "matcher_version": MATCHER_VERSION}
         )
         if articles := [seen.setdefault(row["id"], row) for row in rows]:
-            work[story_id] = Work(articles, *_memory_rows(store, story_id), state=None)
+            work[story_id] = Work(articles, *_memory_rows(store, story_id, model), state=None)
     for state in store.rows("story_states", {"story_ids": list(work)}):
         work[state.pop("story_id")].state = state
     return work
 
 
 def judge(
-    settings: Settings, stories: dict[int, Story], work: dict[int, Work]
+    settings: Settings,
+    stories: dict[int, Story],
+    work: dict[int, Work],
+    embedder: Embedder | None = None,
 ) -> Iterator[list[Judged | Failed]]:
     """Every waiting article against its stories, oldest first, each story learning as it
     goes: the decisions in the order they were made, in batches of about BATCH. Needs no
@@ -139,7 +167,7 @@ def judge(
     limits = {story_id: thresholds(settings, stories[story_id]) for story_id in work}
     memories: dict[int, StoryMemory] = {}
     for story_id, w in work.items():
-        memory, w.prints = memory_from(w.known, w.copies, stories[story_id])
+        memory, w.prints, w.leads = memory_from(w.known, w.copies, stories[story_id], embedder)
         w.memory = memories[story_id] = memory
     judged: list[Judged | Failed] = []
     for article, story_ids in order:
@@ -149,25 +177,27 @@ def judge(
         except Exception as exc:
             judged += [Failed(story_id, article, one_line(exc)) for story_id in story_ids]
             continue
+        last: Judged | None = None
         for story_id in story_ids:
             memory = memories[story_id]
             try:
                 decision = classify(f, memory, limits[story_id])
                 made = Judged(story_id, article, decision)
-                if decision.verdict == "update":
-                    memory.learn(article["id"], f)
-                elif decision.verdict in COPIES:
-                    memory.remember_copy(article["id"], f)
+                memory.absorb(article["id"], f, decision.verdict)
+                if decision.verdict in COPIES:
                     made.fingerprint = pack_copy(f)
             except Exception as exc:
                 judged.append(Failed(story_id, article, one_line(exc)))
                 continue
-            judged.append(made)
+            judged.append(last := made)
+        if last is not None and embedder is not None and embedder.name in f.leads:
+            # stored with the article's last decision, once whatever its number of stories
+            last.lead = (lead_md5(f.text), f.leads[embedder.name])
         # at an article's end: its stories' decisions go together
         if len(judged) >= BATCH or interrupt.requested():
             yield judged
             judged = []
-    if judged or any(w.prints for w in work.values()):
+    if judged or any(w.prints or w.leads for w in work.values()):
         yield judged
 
 
@@ -217,6 +247,7 @@ def write(
     carried: list[tuple[int, int]] = []
     learned: dict[int, list[int]] = {sid: [] for sid in fresh}
     prints = {aid: p for sid in fresh for aid, p in work[sid].prints.items()}
+    leads = {aid: lead for sid in fresh for aid, lead in work[sid].leads.items()}
     for j in written:
         if j.story_id in copied:
             carried += corroborations(
@@ -230,6 +261,8 @@ def write(
             learned[j.story_id].append(j.article["id"])
         if j.fingerprint:
             prints[j.article["id"]] = j.fingerprint
+        if j.lead:
+            leads[j.article["id"]] = j.lead
     if carried:
         store.execute(
             "insert_corroborations",
@@ -239,6 +272,7 @@ def write(
         if article_ids:
             store.execute("add_story_updates", {"story_id": story_id, "article_ids": article_ids})
     save_fingerprints(store, prints)
+    save_leads(store, model_key(settings), leads)
 
     queued = 0
     for j in written:
@@ -257,7 +291,7 @@ def write(
     # the next batch is written from what this one leaves
     for state in store.rows("story_states", {"story_ids": list(fresh)}):
         work[story_id := state.pop("story_id")].state = state
-        work[story_id].prints = {}
+        work[story_id].prints, work[story_id].leads = {}, {}
     return [*written, *failed], queued
 
 
@@ -284,22 +318,33 @@ def record_failures(store: Store, written: list[Judged], failed: list[Failed]) -
         )
 
 
-def _memory_rows(store: Store, story_id: int) -> tuple[list[dict], list[dict]]:
-    """What a story's memory is made from: what it knows, and the copies it has seen."""
-    known = store.rows("story_memory", {"story_id": story_id})
-    copies = store.rows("story_copies", {"story_id": story_id, "scheme": SIGNATURE_SCHEME})
+def _memory_rows(store: Store, story_id: int, model: str = "") -> tuple[list[dict], list[dict]]:
+    """What a story's memory is made from: what it knows (with its leads embedded by `model`
+    where stored), and the copies it has seen."""
+    known = store.rows("story_memory", {"story_id": story_id, "model": model})
+    copies = store.rows(
+        "story_copies", {"story_id": story_id, "scheme": SIGNATURE_SCHEME, "model": model}
+    )
     return known, copies
 
 
 def memory_from(
-    known: list[dict], copies: list[dict], story: Story
-) -> tuple[StoryMemory, dict[int, tuple[bytes, bytes]]]:
+    known: list[dict], copies: list[dict], story: Story, embedder: Embedder | None = None
+) -> tuple[StoryMemory, dict[int, tuple[bytes, bytes]], dict[int, tuple[str, np.ndarray]]]:
     """The story's memory: what it knows, and the copies it has seen, by their stored
     fingerprints; with the fingerprints it had to make (from the text, for copies that have
-    none of the current scheme), for the caller to store. Pure."""
-    memory = StoryMemory(
-        [(r["id"], with_title(r["title"], r["text"])) for r in known], story.language
-    )
+    none of the current scheme) and the leads it had to embed, for the caller to store. Pure."""
+    texts = {r["id"]: with_title(r["title"], r["text"]) for r in known}
+    digests = {ident: lead_md5(text) for ident, text in texts.items()} if embedder else {}
+    stored = {
+        r["id"]: np.asarray(r["vector"], dtype=np.float32)
+        for r in known
+        if r.get("vector") is not None and r["lead_md5"] == digests.get(r["id"])
+    }
+    seeds = [(r["id"], texts[r["id"]]) for r in known if r["role"] == "seed"]
+    updates = [(r["id"], texts[r["id"]]) for r in known if r["role"] != "seed"]
+    memory = StoryMemory(seeds, story.language, embedder, stored, updates)
+    leads = {i: (digests[i], v) for i, v in memory.core.items() if i not in stored}
     made = {}
     for row in copies:
         if row["minhash"] is None:
@@ -308,12 +353,14 @@ def memory_from(
             made[row["id"]] = pack_copy(f)
         else:
             memory.remember_copy_signature(row["id"], *unpack_copy(row["minhash"], row["runs"]))
-    return memory, made
+        if embedder is not None and row["lead"] is not None:
+            memory.remember_retelling(row["id"], np.asarray(row["lead"], dtype=np.float32))
+    return memory, made, leads
 
 
 def memory_of(store: Store, story_id: int, story: Story) -> StoryMemory:
     """The story's memory, storing the fingerprints it had to make."""
-    memory, made = memory_from(*_memory_rows(store, story_id), story)
+    memory, made, _ = memory_from(*_memory_rows(store, story_id), story)
     save_fingerprints(store, made)
     return memory
 
@@ -327,5 +374,18 @@ def save_fingerprints(store: Store, prints: dict[int, tuple[bytes, bytes]]) -> N
                 "scheme": SIGNATURE_SCHEME,
                 "minhashes": [minhash for minhash, _ in prints.values()],
                 "runs": [runs for _, runs in prints.values()],
+            },
+        )
+
+
+def save_leads(store: Store, model: str, leads: dict[int, tuple[str, np.ndarray]]) -> None:
+    if leads and model:
+        store.execute(
+            "save_lead_embeddings",
+            {
+                "article_ids": list(leads),
+                "model": model,
+                "lead_md5s": [digest for digest, _ in leads.values()],
+                "vectors": [vector.tolist() for _, vector in leads.values()],
             },
         )

