@@ -158,7 +158,9 @@ def speed() -> dict:
         for i in range(stored):  # seen copies: random signatures, each with its own shingles
             signature = rng.integers(1, 2**32 - 1, NUM_PERM, dtype=np.uint64)
             seen = MinHash(NUM_PERM, seed=7, hashvalues=signature, scheme=SCHEME)
-            memory.remember_copy_signature(i + 1, seen, {("seen", str(i), "a", "b", "c")})
+            # each with 400 runs of its own, as a news article has
+            runs = np.sort(rng.integers(0, 2**63, 400, dtype=np.uint64))
+            memory.remember_copy_signature(i + 1, seen, runs)
         costs[stored] = _per_article(memory, stream)
     return {"articles_per_second": per_second, "cost": costs, "loading": _loading(stream)}
 

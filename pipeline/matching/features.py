@@ -54,6 +54,8 @@ class Features:
     sentences: list[Sentence] = field(repr=False)
     vector: dict[str, float] = field(repr=False)
     norm: float = 0.0
+    # the runs' hashes as `runs_array`, made once when the article is compared with copies
+    runs: np.ndarray | None = field(default=None, repr=False)
     # the lead embedded, by model name: made once per article, for the stories that need it
     leads: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
@@ -101,16 +103,21 @@ def _low32(value: int) -> int:
     return value & 0xFFFFFFFF
 
 
+def runs_array(shingles: frozenset[int]) -> np.ndarray:
+    """The runs' hashes sorted in 8 bytes each: what a story keeps of every copy it has seen
+    (a set of Python ints takes ten times the memory, and a story sees thousands)."""
+    return np.fromiter(sorted(shingles), dtype=np.uint64, count=len(shingles))
+
+
 def pack_copy(f: Features) -> tuple[bytes, bytes]:
     """The article's fingerprint as stored: its MinHash signature and its runs' hashes."""
-    runs = np.fromiter(sorted(f.shingles), dtype=np.uint64, count=len(f.shingles))
-    return f.minhash.hashvalues.astype(np.uint32).tobytes(), runs.tobytes()
+    return f.minhash.hashvalues.astype(np.uint32).tobytes(), runs_array(f.shingles).tobytes()
 
 
-def unpack_copy(signature: bytes, runs: bytes) -> tuple[MinHash, frozenset[int]]:
+def unpack_copy(signature: bytes, runs: bytes) -> tuple[MinHash, np.ndarray]:
     """A stored fingerprint, as `StoryMemory.remember_copy_signature` takes it."""
     minhash = _minhash(np.frombuffer(signature, dtype=np.uint32))
-    return minhash, frozenset(np.frombuffer(runs, dtype=np.uint64).tolist())
+    return minhash, np.frombuffer(runs, dtype=np.uint64)
 
 
 def with_title(title: str | None, text: str) -> str:

@@ -28,7 +28,7 @@ from ..config import MatchingConfig as Thresholds
 from ..explanation import Change, NearestSentence, Reasons
 from .embedding import Embedder
 from .facts import Fact, changed_facts, facts_of
-from .features import NUM_PERM, Features, Sentence, cosine, features, hash64
+from .features import NUM_PERM, Features, Sentence, cosine, features, hash64, runs_array
 from .lead import lead_vector
 from .text import shingles
 
@@ -83,7 +83,7 @@ class StoryMemory:
         self.entity_docs: dict[str, set[int]] = {}
         self.entity_weight: dict[str, float] = {}
         self.lsh = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
-        self.copies: dict[int, frozenset[int]] = {}
+        self.copies: dict[int, np.ndarray] = {}  # the runs of every copy seen, sorted
         self._cast: dict[str, float] | None = None
         self.seeds: set[int] = set()
         for role, (ident, text) in [*(("seed", d) for d in documents), *(("", u) for u in updates)]:
@@ -132,11 +132,12 @@ class StoryMemory:
 
     def remember_copy(self, ident: int, f: Features) -> None:
         """A text the story has seen (a rehash, a duplicate): a later copy of it is a copy."""
-        self.remember_copy_signature(ident, f.minhash, f.shingles)
+        self.remember_copy_signature(ident, f.minhash, _runs(f))
 
-    def remember_copy_signature(self, ident: int, minhash, shingles: frozenset[int]) -> None:
+    def remember_copy_signature(self, ident: int, minhash, runs: np.ndarray) -> None:
+        """A copy by its fingerprint: `runs` sorted, as `runs_array` makes them."""
         if ident not in self.copies:
-            self.copies[ident] = shingles
+            self.copies[ident] = runs
             self.lsh.insert(str(ident), minhash)
 
     @property
@@ -256,19 +257,31 @@ def _nearest_copy(f: Features, memory: StoryMemory) -> tuple[int | None, float]:
     best, best_share = None, 0.0
     if not f.shingles:
         return None, 0.0
+    own = _runs(f)
     candidates = {int(key) for key in memory.lsh.query(f.minhash)}
     candidates |= {ident for ident, _ in memory.known}
     for ident in sorted(candidates):
-        share = len(f.shingles & memory.copies[ident]) / len(f.shingles)
+        share = _shared(own, memory.copies[ident]) / len(own)
         if share > best_share:  # ties keep the lowest id: the first copy
             best, best_share = ident, share
     return best, best_share
 
 
-def _copied(sentence: str, copy: frozenset[int]) -> bool:
+def _copied(sentence: str, copy: np.ndarray) -> bool:
     """Whether the copy has this sentence word for word (every 5-word run of it)."""
-    runs = {hash64(" ".join(run)) for run in shingles(sentence)}
-    return runs <= copy
+    runs = runs_array(frozenset(hash64(" ".join(run)) for run in shingles(sentence)))
+    return _shared(runs, copy) == len(runs)
+
+
+def _runs(f: Features) -> np.ndarray:
+    if f.runs is None:
+        f.runs = runs_array(f.shingles)
+    return f.runs
+
+
+def _shared(runs: np.ndarray, copy: np.ndarray) -> int:
+    """How many of `runs` the copy has: both sorted, without repeats."""
+    return int(np.isin(runs, copy, assume_unique=True).sum())
 
 
 def _new_sentences(
