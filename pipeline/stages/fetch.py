@@ -66,12 +66,15 @@ class FetchedPage:
 
 def fetch_articles(settings: Settings) -> FetchSummary:
     """Download and extract the page of every entry that has no article yet, at most
-    `[extraction] batch` of them; each page is stored as soon as it is done.
+    `[extraction] batch` of them; the pages done are stored in batches while the next ones
+    are fetched (every BATCH_PAGES pages, or FLUSH_SECONDS after a page is done).
 
     Entries are claimed before their page is fetched, so two runs at once split the work; a
     claim is a lease that this run renews as it writes, and that ends by itself if it dies.
-    On Ctrl-C or SIGTERM no new page is started: the pages in flight are stored, the claims
-    released, and `Interrupted` says how many pages were stored.
+    A crash loses the pages in flight and those not written yet: at most WAITING_PAGES
+    waiting for the writer and the batch it is writing (about the last second's pages).
+    On Ctrl-C or SIGTERM no new page is started: the pages in flight and waiting are stored,
+    the claims released, and `Interrupted` says how many pages were stored.
     """
     summary = FetchSummary()
     claims = Claims(settings)
@@ -146,6 +149,7 @@ def _stream(
     batch. More entries are claimed, through the writer, before the queue runs dry.
     """
     width = settings.http.concurrency
+    ahead = max(width, claims.group // 2)
     queue = deque(first)
     running: set[Future] = set()
     claiming: Future[list[dict]] | None = None
@@ -154,7 +158,8 @@ def _stream(
             stopping = interrupt.requested()
             while queue and len(running) < width and not stopping:
                 running.add(submit(queue.popleft()))
-            if claiming is None and len(queue) < width and claims.more and not stopping:
+            # asked for well ahead: the claim waits for the batch being written
+            if claiming is None and len(queue) < ahead and claims.more and not stopping:
                 claiming = writer.claim()
             waited = running | ({claiming} if claiming else set())
             if not waited:
