@@ -17,6 +17,11 @@ def article_text(
     """The stored fields for an extracted page: its text without boilerplate, and the status
     `extracted`, or `failed` with the reason when what is left is a stub."""
     seen = site_furniture(store, site, extracted.text, article_id, config.learn_min_articles)
+    return text_fields(extracted, seen)
+
+
+def text_fields(extracted: Extracted, seen: set[str]) -> dict:
+    """`article_text` given the lines the site is known to repeat (`seen`)."""
     found = article(extracted, seen)
     return {
         "status": "failed" if found.stub else "extracted",

@@ -25,6 +25,51 @@ def site_furniture(
     return {r["line"] for r in rows if r["articles"] + 1 >= min_articles}
 
 
+def batch_furniture(
+    store: Store, pages: list[tuple[str | None, str, int | None]], min_articles: int
+) -> list[set[str]]:
+    """`site_furniture` for each page of a batch (its site, text and stored article), in one
+    statement: a page also learns from the batch's pages before it, as if stored one by one."""
+    line_ords: list[int] = []
+    every: list[str] = []
+    shorts: list[bool] = []
+    for ord_, (_, text, _) in enumerate(pages):
+        short = learnable(text)
+        for line in sorted(lines(text)):
+            line_ords.append(ord_)
+            every.append(line)
+            shorts.append(line in short)
+    found: list[set[str]] = [set() for _ in pages]
+    if not any(shorts):
+        return found
+    params = {
+        "ords": list(range(len(pages))),
+        "sites": [site for site, _, _ in pages],
+        "known_ids": [known for _, _, known in pages],
+        "line_ords": line_ords,
+        "lines": every,
+        "shorts": shorts,
+    }
+    for row in store.rows("batch_lines_seen", params):
+        # this page is one more that carries the line
+        if row["articles"] + 1 >= min_articles:
+            found[row["ord"]].add(row["line"])
+    return found
+
+
+def remember_batch_lines(store: Store, articles: list[tuple[int, str | None, str]]) -> None:
+    """`remember_lines` for a batch of (article id, site, text), in two statements."""
+    ids, sites, every = [], [], []
+    for article_id, site, text in articles:
+        for line in sorted(lines(text)) if site else []:
+            ids.append(article_id)
+            sites.append(site)
+            every.append(line)
+    store.execute("delete_articles_lines", {"article_ids": [a for a, _, _ in articles]})
+    if every:
+        store.execute("insert_articles_lines", {"article_ids": ids, "sites": sites, "lines": every})
+
+
 def remember_lines(store: Store, article_id: int, site: str | None, text: str) -> None:
     """Record the article's lines, from its text before the boilerplate pass."""
     store.execute("delete_article_lines", {"article_id": article_id})

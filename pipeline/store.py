@@ -20,6 +20,9 @@ from .paths import SQL
 
 LOCK_ERROR = "Could not set lock on file"
 NOT_DUCKDB = "not a valid DuckDB database file"
+# this process has the file open already, as a writer (the fetch stage's writer thread) when a
+# reader asks, or the other way round: like the lock of another process, it is let go soon
+SAME_PROCESS = "different configuration than existing connections"
 # Every connection, writers too: storywatch's own data and nothing else. No file is read or
 # written but the database (COPY, read_csv, ATTACH are refused), no extension is installed or
 # loaded (a SQLite file would otherwise make DuckDB download one), and no SQL can undo this.
@@ -224,10 +227,11 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0):
         except duckdb.PermissionException:
             # the file is of a format that only an extension reads (SQLite), which is refused
             raise StoreError(f"{path} is not a storywatch database") from None
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
             if NOT_DUCKDB in str(exc):
                 raise StoreError(f"{path} is not a storywatch database") from None
-            if LOCK_ERROR not in str(exc) or time.monotonic() + delay > deadline:
+            held = LOCK_ERROR in str(exc) or SAME_PROCESS in str(exc)
+            if not held or time.monotonic() + delay > deadline:
                 raise StoreError(f"cannot open {path}: {exc}") from exc
             time.sleep(delay * random.uniform(0.5, 1.5))
             delay = min(delay * 2, 2.0)

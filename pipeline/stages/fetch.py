@@ -3,6 +3,7 @@ summary when the page gives no article (a paywall, a consent wall, a failed extr
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections import deque
@@ -13,17 +14,20 @@ from functools import partial
 from pathlib import Path
 
 from .. import interrupt, rawpages
-from ..article_fields import article_text, fallback
+from ..article_fields import fallback, text_fields
 from ..config import ExtractionConfig, Settings
 from ..extract import Extracted
 from ..http import Fetcher, FetchError, Response
 from ..sandbox import ExtractionFailed, ExtractionPool
-from ..site_lines import remember_lines, site_of
+from ..site_lines import batch_furniture, remember_batch_lines, site_of
 from ..store import Store, open_store
 
 FETCH_ATTEMPTS = 3
-# the longest a finished page waits in memory before it is written
-FLUSH_SECONDS = 1.0
+# a batch is written when it has BATCH_PAGES pages, or when its first page has waited
+# FLUSH_SECONDS; at most WAITING_PAGES wait for the writer (memory stays bounded)
+BATCH_PAGES = 50
+FLUSH_SECONDS = 0.5
+WAITING_PAGES = 2 * BATCH_PAGES
 
 
 @dataclass
@@ -62,12 +66,15 @@ class FetchedPage:
 
 def fetch_articles(settings: Settings) -> FetchSummary:
     """Download and extract the page of every entry that has no article yet, at most
-    `[extraction] batch` of them; each page is stored as soon as it is done.
+    `[extraction] batch` of them; the pages done are stored in batches while the next ones
+    are fetched (every BATCH_PAGES pages, or FLUSH_SECONDS after a page is done).
 
     Entries are claimed before their page is fetched, so two runs at once split the work; a
     claim is a lease that this run renews as it writes, and that ends by itself if it dies.
-    On Ctrl-C or SIGTERM no new page is started: the pages in flight are stored, the claims
-    released, and `Interrupted` says how many pages were stored.
+    A crash loses the pages in flight and those not written yet: at most WAITING_PAGES
+    waiting for the writer and the batch it is writing (about the last second's pages).
+    On Ctrl-C or SIGTERM no new page is started: the pages in flight and waiting are stored,
+    the claims released, and `Interrupted` says how many pages were stored.
     """
     summary = FetchSummary()
     claims = Claims(settings)
@@ -96,13 +103,16 @@ class Claims:
 
     def __init__(self, settings: Settings):
         self.run_id = uuid.uuid4().hex
-        self.group = 2 * settings.http.concurrency  # enough to keep every thread busy
+        # enough to keep every thread busy, and about a batch: each claim writes a batch
+        self.group = max(2 * settings.http.concurrency, BATCH_PAGES)
         self.left = settings.extraction.batch
         self.after = -1  # entries are claimed in id order: the next claim starts past the last
         # between two renewals at most one page's time passes: its request (redirects
         # included), its host's turn, its extraction; twice that, as a margin
         http, extraction = settings.http, settings.extraction
-        self.lease = 2 * (http.timeout + http.per_host_gap + extraction.timeout) + FLUSH_SECONDS
+        # (a page waits FLUSH_SECONDS for its batch, and for the batch before it to be written)
+        page = http.timeout + http.per_host_gap + extraction.timeout
+        self.lease = 2 * page + 2 * FLUSH_SECONDS
 
     @property
     def more(self) -> bool:
@@ -125,10 +135,6 @@ class Claims:
     def renew(self, store: Store) -> None:
         store.execute("renew_claims", {"run_id": self.run_id, "lease_seconds": self.lease})
 
-    def release(self, store: Store, entry_id: int) -> bool:
-        """Give up the claim on an entry being stored; False when another run took it over."""
-        return bool(store.rows("release_claim", {"run_id": self.run_id, "entry_id": entry_id}))
-
 
 def _stream(
     settings: Settings,
@@ -137,51 +143,172 @@ def _stream(
     submit: Callable[[dict], Future[FetchedPage]],
     summary: FetchSummary,
 ) -> None:
-    """Keep `concurrency` pages in flight and write the finished ones in small groups.
+    """Keep `concurrency` pages in flight and hand the finished ones to the writer.
 
-    Memory holds the pages in flight and those waiting to be written, never the batch. Each
-    write opens the database (the lock of its single writer) for a moment: writing every page
-    alone would take the lock hundreds of times and make another run or a reader wait for it
-    as often; a group of up to `concurrency` pages, or whatever finished within FLUSH_SECONDS,
-    keeps the lock free during the network work and loses at most that group in a crash.
+    Memory holds the pages in flight and at most WAITING_PAGES waiting to be written, never the
+    batch. More entries are claimed, through the writer, before the queue runs dry.
     """
     width = settings.http.concurrency
+    ahead = max(width, claims.group // 2)
     queue = deque(first)
-    running: set[Future[FetchedPage]] = set()
-    finished: list[FetchedPage] = []
-    last_write = time.monotonic()
-    while queue or running or finished:
-        while queue and len(running) < width and not interrupt.requested():
-            running.add(submit(queue.popleft()))
-        if running:
-            done, running = wait(running, timeout=FLUSH_SECONDS, return_when=FIRST_COMPLETED)
-            finished += [f.result() for f in done]
-        stopping = interrupt.requested()
-        hungry = not queue and claims.more and not stopping
-        due = finished and (
-            len(finished) >= width or not running or time.monotonic() - last_write >= FLUSH_SECONDS
-        )
-        if due or hungry or (stopping and not running):
-            with open_store(settings.database) as store:
-                _write(store, finished, claims, settings.extraction, summary)
-                claims.renew(store)
-                if hungry:
-                    queue.extend(claims.take(store))
-            finished, last_write = [], time.monotonic()
-        if stopping and not running:
-            return
+    running: set[Future] = set()
+    claiming: Future[list[dict]] | None = None
+    with Writer(settings, claims, summary) as writer:
+        while queue or running or claiming:
+            stopping = interrupt.requested()
+            while queue and len(running) < width and not stopping:
+                running.add(submit(queue.popleft()))
+            # asked for well ahead: the claim waits for the batch being written
+            if claiming is None and len(queue) < ahead and claims.more and not stopping:
+                claiming = writer.claim()
+            waited = running | ({claiming} if claiming else set())
+            if not waited:
+                break
+            done, _ = wait(waited, timeout=FLUSH_SECONDS, return_when=FIRST_COMPLETED)
+            for future in done:
+                if future is claiming:
+                    queue.extend(claiming.result())
+                    claiming = None
+                else:
+                    running.discard(future)
+                    writer.put(future.result())
+            if stopping and not running:
+                break
+
+
+class Writer:
+    """Stores the finished pages on a thread of its own, so that fetching goes on meanwhile: a
+    batch of up to BATCH_PAGES, or whatever finished within FLUSH_SECONDS, in one transaction,
+    which renews the claims (and takes new ones when asked).
+
+    The database is opened for each batch and closed after it, without a migration check (the
+    stage migrated it when it began): DuckDB lets one process at a time open the file, so
+    another run, or a reader, gets in between two batches.
+    """
+
+    def __init__(self, settings: Settings, claims: Claims, summary: FetchSummary):
+        self.settings, self.claims, self.summary = settings, claims, summary
+        self._changed = threading.Condition()
+        self._waiting: deque[tuple[float, FetchedPage]] = deque()  # finished at, page
+        self._asked: Future[list[dict]] | None = None
+        self._closing = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="fetch-writer", daemon=True)
+
+    def __enter__(self) -> Writer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Write what is left (unless writing failed), then stop; a writer's error is raised."""
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
+
+    def put(self, page: FetchedPage) -> None:
+        """Hand over a finished page; waits while WAITING_PAGES are waiting already."""
+        with self._changed:
+            while len(self._waiting) >= WAITING_PAGES and self._error is None:
+                self._changed.wait()
+            if self._error is not None:
+                raise self._error
+            self._waiting.append((time.monotonic(), page))
+            self._changed.notify_all()
+
+    def claim(self) -> Future[list[dict]]:
+        """Ask for the next group of entries, claimed with the next batch, which starts now."""
+        with self._changed:
+            if self._error is not None:
+                raise self._error
+            asked = self._asked = self._asked or Future()
+            self._changed.notify_all()
+        return asked
+
+    def _run(self) -> None:
+        asked: Future[list[dict]] | None = None
+        try:
+            while (work := self._next()) is not None:
+                pages, asked = work
+                database = self.settings.database
+                with open_store(database, migrate=False) as store, store.transaction():
+                    _write(store, pages, self.claims, self.settings.extraction, self.summary)
+                    self.claims.renew(store)
+                    entries = self.claims.take(store) if asked else []
+                if asked:
+                    asked.set_result(entries)
+                    asked = None
+        except BaseException as exc:  # raised on the fetching thread, at its next call
+            with self._changed:
+                self._error = exc
+                for pending in (asked, self._asked):
+                    if pending and not pending.done():
+                        pending.set_exception(exc)
+                self._changed.notify_all()
+
+    def _next(self) -> tuple[list[FetchedPage], Future[list[dict]] | None] | None:
+        """The next batch, and the claim asked for, once one is due; None at the end."""
+        with self._changed:
+            while not (self._closing or self._asked or len(self._waiting) >= BATCH_PAGES):
+                if not self._waiting:
+                    self._changed.wait()
+                    continue
+                left = self._waiting[0][0] + FLUSH_SECONDS - time.monotonic()
+                if left <= 0:
+                    break
+                self._changed.wait(left)
+            if not self._waiting and not self._asked:
+                return None  # closing, and nothing is left
+            count = min(len(self._waiting), BATCH_PAGES)
+            pages = [self._waiting.popleft()[1] for _ in range(count)]
+            asked, self._asked = self._asked, None
+            self._changed.notify_all()  # room for the pages held back
+            return pages, asked
 
 
 def _write(
     store: Store, pages: list[FetchedPage], claims: Claims, config: ExtractionConfig, summary
 ) -> None:
-    for page in pages:
-        if page.error and interrupt.requested():
-            continue  # it may have failed because of the signal: tried again next run
-        with store.transaction():
-            # a run that lost its lease writes nothing: the entry is another run's now
-            if claims.release(store, page.entry["entry_id"]):
-                summary.count(_store(store, page, config))
+    """Store a batch of pages, a few statements for all of them."""
+    # a page that failed as the signal came may have failed because of it: tried again next run
+    pages = [p for p in pages if not (p.error and interrupt.requested())]
+    if not pages:
+        return
+    # a run that lost its lease writes nothing: the entry is another run's now
+    params = {"run_id": claims.run_id, "entry_ids": [p.entry["entry_id"] for p in pages]}
+    held = {r["entry_id"] for r in store.rows("release_claims_of", params)}
+    pages = [p for p in pages if p.entry["entry_id"] in held]
+    if not pages:
+        return
+    raw = {p.raw_sha256: p.raw_bytes for p in pages if p.raw_sha256}
+    if raw:
+        store.execute("save_raw_pages", {"sha256s": list(raw), "bytes": list(raw.values())})
+    texts = [(p, _site(p), p.extracted.text) for p in pages if p.extracted]
+    known = _article_ids(store, [p.entry["entry_id"] for p, _, _ in texts])
+    furniture = batch_furniture(
+        store,
+        [(site, text, known.get(p.entry["entry_id"])) for p, site, text in texts],
+        config.learn_min_articles,
+    )
+    seen = {id(p): lines for (p, _, _), lines in zip(texts, furniture, strict=True)}
+    articles = [_article(p, seen.get(id(p), set())) for p in pages]
+    store.execute("save_articles", _columns(articles))
+    for article in articles:
+        summary.count(article["status"])
+    stored = _article_ids(store, [p.entry["entry_id"] for p, _, _ in texts])
+    remember_batch_lines(
+        store, [(stored[p.entry["entry_id"]], site, text) for p, site, text in texts]
+    )
+
+
+def _article_ids(store: Store, entry_ids: list[int]) -> dict[int, int]:
+    """The id of each entry's article, for the entries that have one."""
+    if not entry_ids:
+        return {}
+    rows = store.rows("article_ids_for_entries", {"entry_ids": entry_ids})
+    return {r["entry_id"]: r["id"] for r in rows}
 
 
 def _fetch_page(
@@ -216,8 +343,13 @@ def _fetch_one(
         return FetchedPage(entry, error=f"unexpected error: {type(exc).__name__}: {exc}")
 
 
-def _store(store: Store, page: FetchedPage, config: ExtractionConfig) -> str:
-    """Write the page's article; returns its status (extracted, fallback or failed)."""
+def _site(page: FetchedPage) -> str | None:
+    return site_of(page.response.url if page.response else page.entry["url"])
+
+
+def _article(page: FetchedPage, seen: set[str]) -> dict:
+    """The article row of a page, given the lines its site is known to repeat (`seen`); its
+    status says extracted, fallback or failed."""
     entry, response = page.entry, page.response
     article = {
         "entry_id": entry["entry_id"],
@@ -232,24 +364,29 @@ def _store(store: Store, page: FetchedPage, config: ExtractionConfig) -> str:
         "text": None,
         "error": page.error,
         "raw_sha256": page.raw_sha256,
-        "site": site_of(response.url if response else entry["url"]),
+        "site": _site(page),
         "removed": "[]",
     }
-    if page.raw_sha256:
-        store.execute("save_raw_page", {"sha256": page.raw_sha256, "bytes": page.raw_bytes})
     if response is None and entry["url"]:
-        # the page could not be had: tried again on a later run, while attempts last
-        store.execute("save_article", article)
-        return "failed"
+        return article  # the page could not be had: tried again on a later run, while attempts last
     if page.extracted:
-        known = store.scalar("article_id_for_entry", {"entry_id": entry["entry_id"]})
-        article.update(article_text(store, page.extracted, article["site"], known, config))
+        article.update(text_fields(page.extracted, seen))
         article["title"] = page.extracted.title or entry["title"]
         article["published_at"] = entry["published_at"] or page.extracted.published
     if article["status"] != "extracted":
         article.update(fallback(entry["summary"], article["error"]))
-    store.execute("save_article", article)
-    if page.extracted:
-        article_id = store.scalar("article_id_for_entry", {"entry_id": entry["entry_id"]})
-        remember_lines(store, article_id, article["site"], page.extracted.text)
-    return article["status"]
+    return article
+
+
+# the list parameter of save_articles that holds each column
+COLUMNS = {
+    "entry_id": "entry_ids", "url": "urls", "status": "statuses", "http_status": "http_statuses",
+    "title": "titles", "author": "authors", "published_at": "published_ats",
+    "site_name": "site_names", "language": "languages", "text": "texts", "error": "errors",
+    "raw_sha256": "raw_sha256s", "site": "sites", "removed": "removeds",
+}  # fmt: skip
+
+
+def _columns(articles: list[dict]) -> dict[str, list]:
+    """Rows as one list per column, as set-based statements take them."""
+    return {plural: [a[column] for a in articles] for column, plural in COLUMNS.items()}

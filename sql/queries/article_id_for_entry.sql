@@ -1,1 +1,0 @@
-SELECT id FROM articles WHERE entry_id = $entry_id;
