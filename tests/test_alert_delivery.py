@@ -27,6 +27,9 @@ from pipeline.store import open_store
 from tests.conftest import LOOPBACK_HTTP, write_config
 from tests.smtp_servers import HangingUpHandler, smtp_server
 
+# its module-scoped fixture is built once, on one worker, for all of its tests
+pytestmark = pytest.mark.xdist_group("alert-outbox")
+
 T0 = datetime(2026, 3, 2, 10, 20, tzinfo=UTC)
 RECIPIENTS = [f"reader{i:02d}@example.org" for i in range(1, 19)]
 

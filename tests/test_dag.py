@@ -13,7 +13,8 @@ from pipeline.paths import PROJECT_ROOT
 from pipeline.store import open_store
 
 pytest.importorskip("airflow", reason="Airflow is the `airflow` extra")
-pytestmark = pytest.mark.airflow
+# one worker migrates Airflow's database and loads the DAG folder once for all of these tests
+pytestmark = [pytest.mark.airflow, pytest.mark.xdist_group("airflow-dag")]
 
 STAGE_DAGS = ["storywatch_poll", "storywatch_fetch", "storywatch_match", "storywatch_alert"]
 

@@ -11,6 +11,9 @@ import pytest
 from pipeline.config import Settings
 from pipeline.matching.embedding import load_embedder
 
+# its module-scoped fixture is built once, on one worker, for all of its tests
+pytestmark = pytest.mark.xdist_group("embedding")
+
 # Written for these tests; facts from the news of 26 July 2022.
 ENGLISH = "Russia will leave the International Space Station after 2024, its space chief said."
 GERMAN = "Russland verlässt die Internationale Raumstation nach 2024, sagte der Raumfahrtchef."

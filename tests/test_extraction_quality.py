@@ -8,6 +8,9 @@ from bench.aeb import AEB, page_counts, pages, scores
 from pipeline.boilerplate import strip_boilerplate
 from pipeline.extract import MIN_TEXT_CHARS, article, extract
 
+# its module-scoped fixture is built once, on one worker, for all of its tests
+pytestmark = pytest.mark.xdist_group("extraction-quality")
+
 # Measured 0.952 / 0.970 / 0.961 with trafilatura 2.3.1; the floors leave room for noise only
 FLOOR = {"precision": 0.945, "recall": 0.965, "f1": 0.956}
 

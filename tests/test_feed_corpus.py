@@ -42,6 +42,9 @@ from pipeline.config import HttpConfig
 from pipeline.feeds import Feed, FeedError, feedparser_result, parse_feed
 from pipeline.http import Fetcher, FetchError, Response
 
+# its module-scoped fixture is built once, on one worker, for all of its tests
+pytestmark = pytest.mark.xdist_group("feed-corpus")
+
 EVAL = Path(__file__).resolve().parents[1] / "../shared/eval"
 FEEDPARSER_CORPUS = EVAL / "feedparser-corpus/tests"
 FEEDJIRA_FEEDS = EVAL / "feedjira-feeds/sample_feeds"

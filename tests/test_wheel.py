@@ -14,6 +14,9 @@ import pytest
 from pipeline.paths import PROJECT_ROOT
 from pipeline.store import open_store
 
+# its module-scoped fixture is built once, on one worker, for all of its tests
+pytestmark = pytest.mark.xdist_group("wheel")
+
 # the checkout's folders and where the wheel puts them
 SHIPPED = {
     "pipeline": "pipeline",
