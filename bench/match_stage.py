@@ -31,6 +31,7 @@ from bench.matching import ECB, STREAM
 from pipeline import stages
 from pipeline.config import load_settings
 from pipeline.paths import SEEDS_DIR
+from pipeline.stages.fetch import article_columns
 from pipeline.store import open_store
 from pipeline.stories import write_story
 
@@ -88,16 +89,15 @@ def build(folder: Path, n_stories: int, n_articles: int):
             for n, (item, when) in enumerate(items)
         ]  # fmt: skip
         entry_ids = [r["id"] for r in store.rows("insert_entries", {"rows": rows})]
-        with store.transaction():
-            for entry_id, (item, when) in zip(entry_ids, items, strict=True):
-                store.execute(
-                    "save_article",
-                    {"entry_id": entry_id, "url": f"https://news.example.org/{entry_id}",
-                     "status": "extracted", "http_status": 200, "title": item["title"],
-                     "author": None, "published_at": when, "site_name": None,
-                     "language": item["language"], "text": item["text"], "error": None,
-                     "raw_sha256": None, "site": "news.example.org", "removed": "[]"},
-                )  # fmt: skip
+        articles = [
+            {"entry_id": entry_id, "url": f"https://news.example.org/{entry_id}",
+             "status": "extracted", "http_status": 200, "title": item["title"],
+             "author": None, "published_at": when, "site_name": None,
+             "language": item["language"], "text": item["text"], "error": None,
+             "raw_sha256": None, "site": "news.example.org", "removed": "[]"}
+            for entry_id, (item, when) in zip(entry_ids, items, strict=True)
+        ]  # fmt: skip
+        store.execute("save_articles", article_columns(articles))
     return settings
 
 

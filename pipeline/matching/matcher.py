@@ -181,14 +181,19 @@ def classify(
         "nearest_document": nearest,
     }
     is_story, near = lexical, max(score, cast_share) >= th.related
-    if th.semantic and memory.embedder is not None and memory.core:
+    # a copy of what the story has seen is the story as that copy was: its lead is not read
+    # again (wire copies are most of what a story meets)
+    copy, containment = _nearest_copy(f, memory) if lexical else (None, 0.0)
+    copied = copy is not None and containment >= th.duplicate
+    if th.semantic and memory.embedder is not None and memory.core and not copied:
         is_story, near = _semantic_gate(f, memory, th, lexical, near, reasons)
     if not is_story:
         verdict: Verdict = "related" if near else "unrelated"
         return Decision(verdict, score, reasons=reasons)
 
     changed = changed_facts(f.sentences, memory.facts)
-    copy, containment = _nearest_copy(f, memory)
+    if not lexical:
+        copy, containment = _nearest_copy(f, memory)
     if copy is not None:
         reasons["containment"] = round(containment, 3)
         # a copy republished with other numbers is a correction: what changed is the news

@@ -294,7 +294,7 @@ def _write(
     )
     seen = {id(p): lines for (p, _, _), lines in zip(texts, furniture, strict=True)}
     articles = [_article(p, seen.get(id(p), set())) for p in pages]
-    store.execute("save_articles", _columns(articles))
+    store.execute("save_articles", article_columns(articles))
     for article in articles:
         summary.count(article["status"])
     stored = _article_ids(store, [p.entry["entry_id"] for p, _, _ in texts])
@@ -387,6 +387,6 @@ COLUMNS = {
 }  # fmt: skip
 
 
-def _columns(articles: list[dict]) -> dict[str, list]:
+def article_columns(articles: list[dict]) -> dict[str, list]:
     """Rows as one list per column, as set-based statements take them."""
     return {plural: [a[column] for a in articles] for column, plural in COLUMNS.items()}
