@@ -54,6 +54,8 @@ class Features:
     sentences: list[Sentence] = field(repr=False)
     vector: dict[str, float] = field(repr=False)
     norm: float = 0.0
+    # folded name -> the name as the text first writes it, made when a reason needs it
+    written: dict[str, str] | None = field(default=None, repr=False)
     # the runs' hashes as `runs_array`, made once when the article is compared with copies
     runs: np.ndarray | None = field(default=None, repr=False)
     # the lead embedded, by model name: made once per article, for the stories that need it
@@ -166,6 +168,18 @@ def entities(text: str, language: str = "en") -> dict[str, float]:
                 mean = sum(weight(p.lower(), language) for p in capitals) / len(capitals)
                 add("".join(p[0] for p in capitals).lower(), max(mean, 0.5))
     return found
+
+
+def as_written(f: Features, names: list[str]) -> list[str]:
+    """Folded names ("roscosmo", "iuri") as the text writes them ("Roscosmos", "Yury"); an
+    acronym made from a run of names, or a name the text does not hold, stays folded."""
+    if not names:
+        return []
+    if f.written is None:
+        f.written = {}
+        for word in [m.group(0) for m in NAME.finditer(f.text)] + content_words(f.text):
+            f.written.setdefault(fold(re.sub(r"['’]s?$", "", word)), word)
+    return [f.written.get(name, name) for name in names]
 
 
 def cosine(f: Features, vector: dict[str, float], norm: float) -> float:

@@ -28,7 +28,16 @@ from ..config import MatchingConfig as Thresholds
 from ..explanation import Change, NearestSentence, Reasons
 from .embedding import Embedder
 from .facts import Fact, changed_facts, facts_of
-from .features import NUM_PERM, Features, Sentence, cosine, features, hash64, runs_array
+from .features import (
+    NUM_PERM,
+    Features,
+    Sentence,
+    as_written,
+    cosine,
+    features,
+    hash64,
+    runs_array,
+)
 from .lead import lead_vector
 from .text import shingles
 
@@ -175,8 +184,11 @@ def classify(
     reasons: Reasons = {
         "words": round(words_sim, 3),
         "cast": round(cast_share, 3),
-        "shared_names": sorted(named, key=lambda n: -named[n]),
-        "missing_names": sorted(set(cast) - set(named), key=lambda n: -cast[n])[:6],
+        # as written: by the article, and by the story for the names it lacks
+        "shared_names": as_written(f, sorted(named, key=lambda n: -named[n])),
+        "missing_names": _as_the_story_writes(
+            memory, sorted(set(cast) - set(named), key=lambda n: -cast[n])[:6]
+        ),
         "shared_terms": _shared_terms(f, memory),
         "nearest_document": nearest,
     }
@@ -248,6 +260,15 @@ def _lead_similarity(f: Features, memory: StoryMemory) -> tuple[float, str]:
     scores = np.stack([memory.core[i] for i in idents]) @ lead_vector(f, memory.embedder)
     best = int(np.argmax(scores))
     return float(scores[best]), f"{memory.core_kind[idents[best]]} {idents[best]}"
+
+
+def _as_the_story_writes(memory: StoryMemory, names: list[str]) -> list[str]:
+    """The story's names as the first of its documents that holds each writes it."""
+    written = []
+    for name in names:
+        found = (w for _, k in memory.known if (w := as_written(k, [name])[0]) != name)
+        written.append(next(found, name))
+    return written
 
 
 def _shared_terms(f: Features, memory: StoryMemory) -> list[str]:
