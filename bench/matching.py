@@ -153,7 +153,9 @@ def speed() -> dict:
     per_second = len(stream) / best
     costs = {}
     rng = np.random.default_rng(7)
+    held = 0.0
     for stored in (1_000, 100_000):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         memory = StoryMemory([(0, docs[0]["text"])])
         for i in range(stored):  # seen copies: random signatures, each with its own shingles
             signature = rng.integers(1, 2**32 - 1, NUM_PERM, dtype=np.uint64)
@@ -161,8 +163,15 @@ def speed() -> dict:
             # each with 400 runs of its own, as a news article has
             runs = np.sort(rng.integers(0, 2**63, 400, dtype=np.uint64))
             memory.remember_copy_signature(i + 1, seen, runs)
+        # what the seen articles take: the growth of the peak while they are remembered
+        held = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024
         costs[stored] = _per_article(memory, stream)
-    return {"articles_per_second": per_second, "cost": costs, "loading": _loading(stream)}
+    return {
+        "articles_per_second": per_second,
+        "cost": costs,
+        "loading": _loading(stream),
+        "memory_mb": held,
+    }
 
 
 def speed_with_model(embedder: Embedder, groups: int = 30) -> dict[str, float]:
@@ -247,7 +256,8 @@ def main() -> None:
     small, large = sp["cost"][1_000], sp["cost"][100_000]
     print(
         f"  per article with 1,000 seen: {small * 1000:.2f} ms, with 100,000: "
-        f"{large * 1000:.2f} ms ({large / small:.2f}x)"
+        f"{large * 1000:.2f} ms ({large / small:.2f}x); 100,000 seen articles of 400 runs"
+        f" take {sp['memory_mb']:.0f} MB"
     )
     if embedder is not None:
         counted = _Counting(load_embedder().embedder)
