@@ -392,8 +392,17 @@ def test_a_stop_request_polls_no_further_feed_and_keeps_what_was_polled(feeds, s
     s.http.concurrency = 1
     serve = feeds.httpd.RequestHandlerClass.do_GET
 
+    signalled = []
+
     def signal_then_serve(handler):
-        os.kill(os.getpid(), signal.SIGINT)
+        # once, and answered once the main thread has taken it: else the poll's thread may
+        # ask for the next feed first, and a second SIGINT is a second Ctrl-C (stop at once)
+        if not signalled:
+            signalled.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+            deadline = time.monotonic() + 10
+            while not interrupt.requested() and time.monotonic() < deadline:
+                time.sleep(0.01)
         serve(handler)
 
     feeds.httpd.RequestHandlerClass.do_GET = signal_then_serve
