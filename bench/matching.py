@@ -260,7 +260,7 @@ def main() -> None:
         f" take {sp['memory_mb']:.0f} MB"
     )
     if embedder is not None:
-        counted = _Counting(load_embedder().embedder)
+        counted = Counting(load_embedder().embedder)
         m = speed_with_model(counted)
         print(
             f"  with the model: {m['articles_per_second']:.0f} articles/s for {m['articles']}"
@@ -279,7 +279,7 @@ def main() -> None:
     )
 
 
-class _Counting:
+class Counting:
     """An embedder that counts what it embeds."""
 
     def __init__(self, embedder):

@@ -93,3 +93,30 @@ def test_the_semantic_gate_knows_the_story_told_in_another_script(default):
     assert semantic.verdict == "rehash"
     assert semantic.reasons["lead_similarity"] >= Thresholds().semantic_across
     assert semantic.reasons["nearest_lead"].startswith("seed ")
+
+
+# Written for these tests: the story's people and its background, leading with another matter.
+ANOTHER_MATTER = (
+    "Roscosmos chief Borisov opens a cosmonaut training centre near Moscow\n"
+    "Yury Borisov, the head of Roscosmos, opened a training centre for cosmonauts outside Moscow"
+    " on Tuesday, with a pool, two centrifuges and a mock-up of a station module. Its first"
+    " classes begin in the spring.\n"
+    "The agency said the centre would one day prepare crews for Russia's own orbital station."
+    " In July Borisov told Vladimir Putin that Russia would leave the International Space"
+    " Station after 2024 and build its own station, and that it would meet its obligations to"
+    " the ISS partners before it left."
+)
+
+
+def test_a_report_naming_the_cast_but_leading_with_another_matter_is_related(default):
+    from bench.matching import iss_seeds
+    from pipeline.matching import StoryMemory, Thresholds, classify, features
+
+    article = features(ANOTHER_MATTER)
+    # by names and words alone it passes for the story, told again
+    lexical = classify(article, StoryMemory(iss_seeds()), Thresholds(semantic=False))
+    assert lexical.verdict == "rehash"
+    judged = classify(article, StoryMemory(iss_seeds(), embedder=default.embedder))
+    assert judged.verdict == "related"
+    assert judged.reasons["lead_similarity"] < Thresholds().semantic_floor
+    assert "lead tells of something else" in judged.reasons["why"]

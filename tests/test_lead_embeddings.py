@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import numpy as np
 from click.testing import CliRunner
 
+from bench.matching import Counting
 from pipeline import stages
 from pipeline.cli import main
 from pipeline.matching.embedding import Loaded, shared_embedder
@@ -19,18 +20,6 @@ from pipeline.sync import sync_stories
 match_stage = importlib.import_module("pipeline.stages.match")
 NOW = datetime(2022, 8, 1, tzinfo=UTC)
 BROKEN = "no-such-model-anywhere"
-
-
-class Counting:
-    """The real model, counting the texts it is asked to embed."""
-
-    def __init__(self, embedder):
-        self._embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
-        self.texts: list[str] = []
-
-    def embed(self, texts):
-        self.texts += texts
-        return self._embedder.embed(texts)
 
 
 def test_the_leads_a_story_knows_are_embedded_once_and_kept(make_settings, monkeypatch):
