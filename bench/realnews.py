@@ -13,7 +13,6 @@ the checkout. Without it, the bench says so and measures nothing.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import json
 import os
 import re
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.matching import StoryMemory, Thresholds, classify, features
-from pipeline.matching.embedding import Embedder, load_embedder
+from pipeline.matching.embedding import Embedder, Remembering, load_embedder
 from pipeline.paths import PROJECT_ROOT
 
 LABELS = Path(__file__).resolve().parent / "realnews"
@@ -138,38 +137,26 @@ def semantic(argv: list[str] | None = None) -> tuple[Thresholds, Embedder | None
     return Thresholds(), Remembered(loaded.embedder) if loaded.embedder else None
 
 
-class Remembered:
-    """An embedder that embeds each text once, and keeps what it embedded in a file under
-    var/bench/ for the next run: the benches judge one text against several stories and run
-    again after every change of the matcher, while the texts stay the same."""
+class Remembered(Remembering):
+    """The match stage's remembering embedder, kept in a file under var/bench/ for the next
+    run: the benches run again after every change of the matcher, while the texts stay."""
 
     def __init__(self, embedder: Embedder, cache: Path | None = None):
-        self._embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
+        super().__init__(embedder, size=1_000_000)
         safe = re.sub(r"[^\w.-]+", "_", embedder.name)
         self._path = cache or PROJECT_ROOT / "var" / "bench" / f"leads-{safe}.npz"
-        self._seen: dict[str, np.ndarray] = {}
         if self._path.exists():
             with np.load(self._path) as stored:
-                self._seen = {key: stored[key] for key in stored.files}
-        self._added = 0
+                self._seen.update(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
+        self._stored = len(self._seen)
         atexit.register(self.save)
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        keys = [hashlib.md5(t.encode()).hexdigest() for t in texts]
-        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._seen}
-        if todo:
-            rows = self._embedder.embed(list(todo.values()))
-            self._seen.update(zip(todo, rows, strict=True))
-            self._added += len(todo)
-            if self._added >= 64:
-                self.save()
-        return np.stack([self._seen[k] for k in keys]) if texts else self._embedder.embed([])
-
     def save(self) -> None:
-        if self._added:
+        if len(self._seen) != self._stored:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(self._path, **self._seen)
-            self._added = 0
+            texts, vectors = list(self._seen), np.stack(list(self._seen.values()))
+            np.savez(self._path, texts=np.array(texts), vectors=vectors)
+            self._stored = len(self._seen)
 
 
 def stream(

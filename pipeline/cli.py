@@ -299,14 +299,14 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
     Output: {"id", "verdict", "score", "new_facts", "changed_facts", "duplicate_of"?,
     "reasons"}, in input order. Without --frozen the story learns as it goes.
     """
+    from .matching.embedding import embedder_for
     from .replay import replay
-    from .stages.match import embedder_for
     from .stories import find_story
 
     story = find_story(settings.stories_dir, slug, settings.recipients)
     loaded = embedder_for(settings)
-    if loaded.embedder is None and settings.matching.semantic:
-        click.echo(loaded.describe(), err=True)
+    if loaded.lexical_only:
+        click.echo(loaded.lexical_only, err=True)
     failed = 0
     for line in replay(settings, story, sys.stdin, frozen, loaded.embedder):
         failed += '"error"' in line[:200] and '"verdict": null' in line

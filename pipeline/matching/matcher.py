@@ -94,10 +94,8 @@ class StoryMemory:
         self.lsh = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
         self.copies: dict[int, np.ndarray] = {}  # the runs of every copy seen, sorted
         self._cast: dict[str, float] | None = None
-        self.seeds: set[int] = set()
-        for role, (ident, text) in [*(("seed", d) for d in documents), *(("", u) for u in updates)]:
-            if role == "seed":
-                self.seeds.add(ident)
+        self.seeds: set[int] = {ident for ident, _ in documents}
+        for ident, text in [*documents, *updates]:
             f = features(text, language)
             if embedder is not None and leads and ident in leads:
                 f.leads[embedder.name] = leads[ident]

@@ -20,7 +20,7 @@ from .. import interrupt
 from ..config import Settings
 from ..errors import one_line
 from ..matching import MATCHER_VERSION, Decision, StoryMemory, classify, features
-from ..matching.embedding import Embedder, Loaded, shared_embedder
+from ..matching.embedding import Embedder, Loaded, embedder_for
 from ..matching.features import SIGNATURE_SCHEME, pack_copy, unpack_copy, with_title
 from ..matching.lead import lead_md5
 from ..outbox import corroborations, enqueue_update, known_updates
@@ -104,8 +104,7 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
     summary, verdicts = MatchSummary(), Counter[str]()
     summary.failed, summary.broken = len(synced.broken), [b.slug for b in synced.broken]
     loaded = embedder_for(settings) if work else Loaded(None)
-    if work and loaded.embedder is None and settings.matching.semantic:
-        summary.lexical_only = loaded.describe()
+    summary.lexical_only = loaded.lexical_only
     for judged in judge(settings, stories, work, loaded.embedder):
         with open_store(settings.database) as store, store.transaction():
             written, queued = write(store, settings, stories, work, judged, now)
@@ -120,13 +119,6 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
 def model_key(settings: Settings) -> str:
     """The name lead embeddings are stored under: the model as configured."""
     return settings.embedding.model.strip() if settings.matching.semantic else ""
-
-
-def embedder_for(settings: Settings) -> Loaded:
-    """The model that reads leads, when the settings judge by meaning (loaded once per process)."""
-    if not settings.matching.semantic:
-        return Loaded(None, "[matching] semantic is off")
-    return shared_embedder(settings.embedding.model)
 
 
 def read_work(store: Store, stories: dict[int, Story], model: str = "") -> dict[int, Work]:
