@@ -161,7 +161,7 @@ def speed() -> dict:
             signature = rng.integers(1, 2**32 - 1, NUM_PERM, dtype=np.uint64)
             seen = MinHash(NUM_PERM, seed=7, hashvalues=signature, scheme=SCHEME)
             # each with 400 runs of its own, as a news article has
-            runs = np.sort(rng.integers(0, 2**63, 400, dtype=np.uint64))
+            runs = np.unique(rng.integers(0, 2**32, 400, dtype=np.uint32))
             memory.remember_copy_signature(i + 1, seen, runs)
         # what the seen articles take: the growth of the peak while they are remembered
         held = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024

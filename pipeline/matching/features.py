@@ -17,7 +17,7 @@ from .text import NUMBER, STOPWORDS, content_words, fold, sentences, shingles, w
 NUM_PERM = 64
 MINHASH_SEED = 7
 # How copies are fingerprinted; stored fingerprints made another way are made again
-SIGNATURE_SCHEME = "blake2b64-5words-affine32x64"
+SIGNATURE_SCHEME = "blake2b64-5words-affine32x64-runs32"
 # A capitalised word or an acronym; what is very common even capitalised (The, But, Tuesday)
 # is no name.
 NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)*|[A-Z]{2,}[a-z]?)\b")
@@ -106,9 +106,11 @@ def _low32(value: int) -> int:
 
 
 def runs_array(shingles: frozenset[int]) -> np.ndarray:
-    """The runs' hashes sorted in 8 bytes each: what a story keeps of every copy it has seen
-    (a set of Python ints takes ten times the memory, and a story sees thousands)."""
-    return np.fromiter(sorted(shingles), dtype=np.uint64, count=len(shingles))
+    """The runs' hashes, sorted, in their low 4 bytes (as MinHash reads them): what a story
+    keeps of every copy it has seen. A set of Python ints takes twenty times the memory, and
+    32 bits are plenty to tell one article's few hundred runs from another's."""
+    full = np.fromiter(shingles, dtype=np.uint64, count=len(shingles))
+    return np.unique((full & np.uint64(0xFFFFFFFF)).astype(np.uint32))
 
 
 def pack_copy(f: Features) -> tuple[bytes, bytes]:
@@ -119,7 +121,7 @@ def pack_copy(f: Features) -> tuple[bytes, bytes]:
 def unpack_copy(signature: bytes, runs: bytes) -> tuple[MinHash, np.ndarray]:
     """A stored fingerprint, as `StoryMemory.remember_copy_signature` takes it."""
     minhash = _minhash(np.frombuffer(signature, dtype=np.uint32))
-    return minhash, np.frombuffer(runs, dtype=np.uint64)
+    return minhash, np.frombuffer(runs, dtype=np.uint32)
 
 
 def with_title(title: str | None, text: str) -> str:

@@ -21,15 +21,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from datasketch import MinHashLSH
 
 # the thresholds are declared once, with their bounds, as the [matching] section of the settings
 from ..config import MatchingConfig as Thresholds
 from ..explanation import Change, NearestSentence, Reasons
+from .copies import CopyIndex
 from .embedding import Embedder
 from .facts import Fact, changed_facts, facts_of
 from .features import (
-    NUM_PERM,
     Features,
     Sentence,
     as_written,
@@ -91,8 +90,7 @@ class StoryMemory:
         self.facts: list[Fact] = []
         self.entity_docs: dict[str, set[int]] = {}
         self.entity_weight: dict[str, float] = {}
-        self.lsh = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
-        self.copies: dict[int, np.ndarray] = {}  # the runs of every copy seen, sorted
+        self.copies = CopyIndex()
         self._cast: dict[str, float] | None = None
         self.seeds: set[int] = {ident for ident, _ in documents}
         for ident, text in [*documents, *updates]:
@@ -143,9 +141,7 @@ class StoryMemory:
 
     def remember_copy_signature(self, ident: int, minhash, runs: np.ndarray) -> None:
         """A copy by its fingerprint: `runs` sorted, as `runs_array` makes them."""
-        if ident not in self.copies:
-            self.copies[ident] = runs
-            self.lsh.insert(str(ident), minhash)
+        self.copies.add(ident, minhash.hashvalues, runs)
 
     @property
     def cast(self) -> dict[str, float]:
@@ -282,7 +278,7 @@ def _nearest_copy(f: Features, memory: StoryMemory) -> tuple[int | None, float]:
     if not f.shingles:
         return None, 0.0
     own = _runs(f)
-    candidates = {int(key) for key in memory.lsh.query(f.minhash)}
+    candidates = memory.copies.candidates(f.minhash.hashvalues)
     candidates |= {ident for ident, _ in memory.known}
     for ident in sorted(candidates):
         share = _shared(own, memory.copies[ident]) / len(own)
