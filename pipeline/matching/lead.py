@@ -45,6 +45,11 @@ def lead_md5(text: str) -> str:
     return hashlib.md5(lead(text).encode()).hexdigest()
 
 
+def sentence_md5(text: str) -> str:
+    """Of a sentence embedded: what its stored embedding is found by."""
+    return hashlib.md5(text.encode()).hexdigest()
+
+
 def _first_sentences(text: str, n: int) -> str:
     # cut at the n-th sentence end, keeping the text's own spacing (none between CJK sentences)
     ends = [m.start() for m in SENTENCE_END.finditer(text)]

@@ -37,10 +37,10 @@ from .features import (
     hash64,
     runs_array,
 )
-from .lead import lead_vector
+from .lead import lead_vector, sentence_md5
 from .text import shingles
 
-MATCHER_VERSION = "lead-meaning-4"
+MATCHER_VERSION = "lead-meaning-5"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
 CAST_SIZE = 12  # the story's main names: the rarest that most of its documents share
 NEW_NAME_WEIGHT = 0.6  # a name this rare that the story never had makes a sentence news
@@ -73,11 +73,17 @@ class StoryMemory:
         embedder: Embedder | None = None,
         leads: Mapping[int, np.ndarray] | None = None,
         updates: Iterable[tuple[int, str]] = (),
+        sentences_embedded: Mapping[str, np.ndarray] | None = None,
     ):
         """`documents` define the story (its seeds); `updates` are those it accepted since,
         learned in order. `leads`: their lead embeddings by `embedder` where stored, by id;
-        the others are embedded here."""
+        the others are embedded here. `sentences_embedded`: its sentences' embeddings where
+        stored, by `sentence_md5`."""
         self.language = language
+        # the meaning of known sentences, by md5, embedded when a change is looked for; those
+        # of this memory's own making are `fresh` until the caller takes them to store
+        self.embedded: dict[str, np.ndarray] = dict(sentences_embedded or {})
+        self.fresh: set[str] = set()
         # what the story is about: the leads of its seeds, accepted updates and retellings,
         # embedded; with where each came from (seed, update or rehash)
         self.embedder = embedder
@@ -143,6 +149,28 @@ class StoryMemory:
         """A copy by its fingerprint: `runs` sorted, as `runs_array` makes them."""
         self.copies.add(ident, minhash.hashvalues, runs)
 
+    def similar(self, sentence: str, candidates: list[str]) -> list[float]:
+        """How close in meaning each candidate is to the sentence, by the story's model; what
+        the story knows is embedded once."""
+        assert self.embedder is not None
+        digests = [sentence_md5(t) for t in (sentence, *candidates)]
+        todo = {d: t for d, t in zip(digests, (sentence, *candidates), strict=True)}
+        todo = {d: t for d, t in todo.items() if d not in self.embedded}
+        if todo:
+            vectors = self.embedder.embed(list(todo.values()))
+            self.embedded.update(zip(todo, vectors, strict=True))
+            self.fresh |= todo.keys()
+        vectors = np.stack([self.embedded[d] for d in digests])
+        return (vectors[1:] @ vectors[0]).tolist()
+
+    def take_embedded(self) -> dict[str, np.ndarray]:
+        """The known sentences embedded since the last call, by md5, for the caller to store
+        (an article's own sentences that the story did not learn are not kept)."""
+        known = {sentence_md5(fact.sentence.text) for fact in self.facts}
+        taken = {d: self.embedded[d] for d in self.fresh & known}
+        self.fresh -= taken.keys()
+        return taken
+
     @property
     def cast(self) -> dict[str, float]:
         """The story's main names: shared by most of its documents, rarest first."""
@@ -197,7 +225,14 @@ def classify(
         verdict: Verdict = "related" if near else "unrelated"
         return Decision(verdict, score, reasons=reasons)
 
-    changed = changed_facts(f.sentences, memory.facts)
+    by_meaning = th.semantic and memory.embedder is not None and f.language == memory.language
+    changed = changed_facts(
+        f.sentences,
+        memory.facts,
+        memory.similar if by_meaning else None,
+        lead=th.lead_sentences,
+        same_meaning=th.semantic_change,
+    )
     if not lexical:
         copy, containment = _nearest_copy(f, memory)
     if copy is not None:

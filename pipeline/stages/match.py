@@ -71,6 +71,7 @@ class Work:
     memory: StoryMemory | None = None  # made from the above by `judge`, the file closed
     prints: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # made, to store
     leads: dict[int, tuple[str, np.ndarray]] = field(default_factory=dict)  # embedded, to store
+    sentences: dict[str, np.ndarray] = field(default_factory=dict)  # stored, by md5
 
 
 @dataclass
@@ -133,6 +134,7 @@ def read_work(store: Store, stories: dict[int, Story], model: str = "") -> dict[
         )
         if articles := [seen.setdefault(row["id"], row) for row in rows]:
             work[story_id] = Work(articles, *_memory_rows(store, story_id, model), state=None)
+            work[story_id].sentences = stored_sentences(store, story_id, model)
     for state in store.rows("story_states", {"story_ids": list(work)}):
         work[state.pop("story_id")].state = state
     return work
@@ -159,7 +161,9 @@ def judge(
     limits = {story_id: thresholds(settings, stories[story_id]) for story_id in work}
     memories: dict[int, StoryMemory] = {}
     for story_id, w in work.items():
-        memory, w.prints, w.leads = memory_from(w.known, w.copies, stories[story_id], embedder)
+        memory, w.prints, w.leads = memory_from(
+            w.known, w.copies, stories[story_id], embedder, w.sentences
+        )
         w.memory = memories[story_id] = memory
     judged: list[Judged | Failed] = []
     for article, story_ids in order:
@@ -265,6 +269,18 @@ def write(
             store.execute("add_story_updates", {"story_id": story_id, "article_ids": article_ids})
     save_fingerprints(store, prints)
     save_leads(store, model_key(settings), leads)
+    for story_id in fresh:
+        memory = work[story_id].memory
+        if memory is not None and (embedded := memory.take_embedded()) and model_key(settings):
+            store.execute(
+                "save_sentence_embeddings",
+                {
+                    "story_id": story_id,
+                    "model": model_key(settings),
+                    "sentence_md5s": list(embedded),
+                    "vectors": [vector.tolist() for vector in embedded.values()],
+                },
+            )
 
     queued = 0
     for j in written:
@@ -320,12 +336,23 @@ def _memory_rows(store: Store, story_id: int, model: str = "") -> tuple[list[dic
     return known, copies
 
 
+def stored_sentences(store: Store, story_id: int, model: str) -> dict[str, np.ndarray]:
+    """The story's known sentences as `model` embedded them, by md5."""
+    rows = store.rows("story_sentence_embeddings", {"story_id": story_id, "model": model})
+    return {r["sentence_md5"]: np.asarray(r["vector"], dtype=np.float32) for r in rows}
+
+
 def memory_from(
-    known: list[dict], copies: list[dict], story: Story, embedder: Embedder | None = None
+    known: list[dict],
+    copies: list[dict],
+    story: Story,
+    embedder: Embedder | None = None,
+    sentences: dict[str, np.ndarray] | None = None,
 ) -> tuple[StoryMemory, dict[int, tuple[bytes, bytes]], dict[int, tuple[str, np.ndarray]]]:
-    """The story's memory: what it knows, and the copies it has seen, by their stored
-    fingerprints; with the fingerprints it had to make (from the text, for copies that have
-    none of the current scheme) and the leads it had to embed, for the caller to store. Pure."""
+    """The story's memory: what it knows (with its sentences' stored embeddings), and the
+    copies it has seen, by their stored fingerprints; with the fingerprints it had to make
+    (from the text, for copies that have none of the current scheme) and the leads it had to
+    embed, for the caller to store. Pure."""
     texts = {r["id"]: with_title(r["title"], r["text"]) for r in known}
     digests = {ident: lead_md5(text) for ident, text in texts.items()} if embedder else {}
     stored = {
@@ -335,7 +362,7 @@ def memory_from(
     }
     seeds = [(r["id"], texts[r["id"]]) for r in known if r["role"] == "seed"]
     updates = [(r["id"], texts[r["id"]]) for r in known if r["role"] != "seed"]
-    memory = StoryMemory(seeds, story.language, embedder, stored, updates)
+    memory = StoryMemory(seeds, story.language, embedder, stored, updates, sentences)
     leads = {i: (digests[i], v) for i, v in memory.core.items() if i not in stored}
     made = {}
     for row in copies:
