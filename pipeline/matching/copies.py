@@ -9,8 +9,6 @@ in a small dict until they are merged in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 
 # datasketch's optimum for a Jaccard threshold of 0.5 over 64 permutations (MinHashLSH's b, r)
@@ -41,7 +39,7 @@ class CopyIndex:
         self._keys = np.empty(0, dtype=np.uint64)  # sorted
         self._ids = np.empty(0, dtype=np.int64)  # the copy of each key
         self._recent: dict[int, list[int]] = {}  # key -> ids, not merged yet
-        self._recent_ids: list[int] = []
+        self._unmerged = 0  # copies in `_recent`
 
     def add(self, ident: int, hashvalues: np.ndarray, runs: np.ndarray) -> None:
         """A copy seen (its first sighting counts: the same id again changes nothing)."""
@@ -50,8 +48,8 @@ class CopyIndex:
         self._runs[ident] = runs
         for key in band_keys(hashvalues).tolist():
             self._recent.setdefault(key, []).append(ident)
-        self._recent_ids.append(ident)
-        if len(self._recent_ids) >= _MERGE_AT:
+        self._unmerged += 1
+        if self._unmerged >= _MERGE_AT:
             self._merge()
 
     def candidates(self, hashvalues: np.ndarray) -> set[int]:
@@ -72,16 +70,10 @@ class CopyIndex:
         ids = np.concatenate([self._ids, np.fromiter((i for _, i in recent), np.int64)])
         order = np.argsort(keys, kind="stable")
         self._keys, self._ids = keys[order], ids[order]
-        self._recent, self._recent_ids = {}, []
+        self._recent, self._unmerged = {}, 0
 
     def __getitem__(self, ident: int) -> np.ndarray:
         return self._runs[ident]
-
-    def __contains__(self, ident: object) -> bool:
-        return ident in self._runs
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._runs)
 
     def __len__(self) -> int:
         return len(self._runs)

@@ -153,9 +153,9 @@ class StoryMemory:
         """How close in meaning each candidate is to the sentence, by the story's model; what
         the story knows is embedded once."""
         assert self.embedder is not None
-        digests = [sentence_md5(t) for t in (sentence, *candidates)]
-        todo = {d: t for d, t in zip(digests, (sentence, *candidates), strict=True)}
-        todo = {d: t for d, t in todo.items() if d not in self.embedded}
+        texts = [sentence, *candidates]
+        digests = [sentence_md5(t) for t in texts]
+        todo = {d: t for d, t in zip(digests, texts, strict=True) if d not in self.embedded}
         if todo:
             vectors = self.embedder.embed(list(todo.values()))
             self.embedded.update(zip(todo, vectors, strict=True))

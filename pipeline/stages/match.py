@@ -134,7 +134,8 @@ def read_work(store: Store, stories: dict[int, Story], model: str = "") -> dict[
         )
         if articles := [seen.setdefault(row["id"], row) for row in rows]:
             work[story_id] = Work(articles, *_memory_rows(store, story_id, model), state=None)
-            work[story_id].sentences = stored_sentences(store, story_id, model)
+            if model:
+                work[story_id].sentences = stored_sentences(store, story_id, model)
     for state in store.rows("story_states", {"story_ids": list(work)}):
         work[state.pop("story_id")].state = state
     return work
@@ -270,17 +271,8 @@ def write(
     save_fingerprints(store, prints)
     save_leads(store, model_key(settings), leads)
     for story_id in fresh:
-        memory = work[story_id].memory
-        if memory is not None and (embedded := memory.take_embedded()) and model_key(settings):
-            store.execute(
-                "save_sentence_embeddings",
-                {
-                    "story_id": story_id,
-                    "model": model_key(settings),
-                    "sentence_md5s": list(embedded),
-                    "vectors": [vector.tolist() for vector in embedded.values()],
-                },
-            )
+        if (memory := work[story_id].memory) is not None:
+            save_sentences(store, model_key(settings), story_id, memory.take_embedded())
 
     queued = 0
     for j in written:
@@ -393,6 +385,21 @@ def save_fingerprints(store: Store, prints: dict[int, tuple[bytes, bytes]]) -> N
                 "scheme": SIGNATURE_SCHEME,
                 "minhashes": [minhash for minhash, _ in prints.values()],
                 "runs": [runs for _, runs in prints.values()],
+            },
+        )
+
+
+def save_sentences(
+    store: Store, model: str, story_id: int, embedded: dict[str, np.ndarray]
+) -> None:
+    if embedded and model:
+        store.execute(
+            "save_sentence_embeddings",
+            {
+                "story_id": story_id,
+                "model": model,
+                "sentence_md5s": list(embedded),
+                "vectors": [vector.tolist() for vector in embedded.values()],
             },
         )
 
