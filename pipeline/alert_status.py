@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from .plural import plural
+
 
 def resend_hint(alert_id: int) -> str:
     return f"storywatch alerts resend {alert_id}"
@@ -29,7 +31,8 @@ def explain(row: Mapping[str, Any], now: datetime) -> str:
         return f"held back: {row['suppressed_reason']}; to send it anyway: {resend_hint(row['id'])}"
     if kind == "gave up":
         return (
-            f"gave up ({row['last_error']}) after {_attempts(row['attempts'])}: not retried; "
+            f"gave up ({row['last_error']}) after {plural(row['attempts'], 'attempt')}: "
+            "not retried; "
             f"once that is fixed: {resend_hint(row['id'])}"
         )
     due = row["next_attempt_at"]
@@ -39,7 +42,7 @@ def explain(row: Mapping[str, Any], now: datetime) -> str:
             if due > now
             else f"next attempt on the next alert run (due since {_at(due)})"
         )
-        return f"{_attempts(row['attempts'])}, the last: {row['last_error']}; {when}"
+        return f"{plural(row['attempts'], 'attempt')}, the last: {row['last_error']}; {when}"
     if due > now:
         return f"due {_at(due)}"
     return f"due since {_at(due)}, goes out on the next alert run"
@@ -47,7 +50,3 @@ def explain(row: Mapping[str, Any], now: datetime) -> str:
 
 def _at(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-
-
-def _attempts(n: int) -> str:
-    return f"{n} attempt" if n == 1 else f"{n} attempts"

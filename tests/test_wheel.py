@@ -86,7 +86,7 @@ def test_storywatch_demo_runs_from_the_installed_wheel(venv, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "pass 2: a day later, a follow-up is published" in done.stdout
-    assert "1 update; 1 alerts queued" in done.stdout
+    assert "1 update; 1 alert queued" in done.stdout
     assert "emails received:" in done.stdout
     # with no config file, the database and the mail are under the current directory
     with open_store(tmp_path / "var" / "storywatch.duckdb", read_only=True) as store:

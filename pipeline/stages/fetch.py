@@ -18,6 +18,7 @@ from ..article_fields import fallback, text_fields
 from ..config import ExtractionConfig, Settings
 from ..extract import Extracted
 from ..http import Fetcher, FetchError, Response
+from ..plural import plural
 from ..sandbox import ExtractionFailed, ExtractionPool
 from ..site_lines import batch_furniture, remember_batch_lines, site_of
 from ..store import Store, open_store
@@ -45,7 +46,9 @@ class FetchSummary:
         return self.extracted + self.fallback + self.failed
 
     def __str__(self) -> str:
-        waiting = f"; {self.waiting:,} wait for the next run" if self.waiting else ""
+        waiting = ""
+        if self.waiting:
+            waiting = f"; {plural(self.waiting, 'waits', 'wait')} for the next run"
         return (
             f"fetch   {self.extracted} extracted, {self.fallback} from the feed summary, "
             f"{self.failed} failed{waiting}"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from .. import mailer, rawpages, report
 from ..config import Settings
+from ..plural import plural
 from ..store import open_store
 
 
@@ -16,7 +17,7 @@ class PruneSummary:
     polls: int = 0
 
     def __str__(self) -> str:
-        return f"prune   {self.raw_pages} raw pages, {self.polls} polls deleted"
+        return f"prune   {plural(self.raw_pages, 'raw page')}, {plural(self.polls, 'poll')} deleted"
 
 
 @dataclass
@@ -26,7 +27,8 @@ class ReportSummary:
     sent_to: int = 0  # 0: nobody to send to, or already sent for this key
 
     def __str__(self) -> str:
-        return f"report  {self.feeds} feeds, {self.attention} to look at, sent to {self.sent_to}"
+        feeds = plural(self.feeds, "feed")
+        return f"report  {feeds}, {self.attention} to look at, sent to {self.sent_to}"
 
 
 def prune(settings: Settings) -> PruneSummary:

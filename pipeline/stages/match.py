@@ -24,6 +24,7 @@ from ..matching.embedding import Embedder, Loaded, embedder_for
 from ..matching.features import SIGNATURE_SCHEME, pack_copy, unpack_copy, with_title
 from ..matching.lead import lead_md5
 from ..outbox import corroborations, enqueue_update, known_updates
+from ..plural import plural
 from ..store import Store, open_store
 from ..stories import Story
 from ..sync import sync_stories
@@ -46,11 +47,10 @@ class MatchSummary:
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n} {v}" for v, n in sorted(self.verdicts.items())) or "nothing new"
-        line = f"match   {counts}; {self.alerts_queued} alerts queued"
+        line = f"match   {counts}; {plural(self.alerts_queued, 'alert')} queued"
         if self.failed:
-            stories = "story" if self.failed == 1 else "stories"
             line += (
-                f"; {self.failed} broken {stories} not matched ({', '.join(self.broken)}):"
+                f"; {plural(self.failed, 'broken story')} not matched ({', '.join(self.broken)}):"
                 " see `storywatch story list`"
             )
         if self.errors:

@@ -11,6 +11,7 @@ from .. import interrupt
 from ..config import PollingConfig, Settings
 from ..feeds import Feed, FeedError, parse_feed
 from ..http import Fetcher, FetchError, Response
+from ..plural import plural
 from ..polling import next_poll_at, should_disable
 from ..store import Store, open_store
 from ..sync import sync_feeds
@@ -26,8 +27,8 @@ class PollSummary:
 
     def __str__(self) -> str:
         return (
-            f"poll    {self.feeds} feeds: {self.ok} ok, {self.not_modified} unchanged, "
-            f"{self.failed} failed; {self.new_entries} new entries"
+            f"poll    {plural(self.feeds, 'feed')}: {self.ok} ok, {self.not_modified} unchanged, "
+            f"{self.failed} failed; {plural(self.new_entries, 'new entry')}"
         )
 
 

@@ -5,4 +5,4 @@ JOIN corroborations co ON co.update_match_id = am.match_id
 JOIN matches m ON m.id = co.match_id
 JOIN article_sources src ON src.article_id = m.article_id
 WHERE am.alert_id = $alert_id
-ORDER BY src.seen_at, m.id;
+ORDER BY src.reported_at, m.id;

@@ -5,4 +5,4 @@ FROM alert_matches am
 JOIN matches m ON m.id = am.match_id
 JOIN article_sources src ON src.article_id = m.article_id
 WHERE am.alert_id = $alert_id
-ORDER BY src.seen_at, m.id;
+ORDER BY src.reported_at, m.id;

@@ -18,3 +18,16 @@ LEFT JOIN entries e ON e.id = a.entry_id
 LEFT JOIN feed_health fh ON fh.feed_id = e.feed_id
 WHERE m.verdict IN ('duplicate', 'rehash', 'update')
 ORDER BY s.slug, published_at;
+
+COMMENT ON VIEW story_timeline IS 'Every article the matcher tied to a story (duplicate, rehash or update), in the order the world saw them.';
+COMMENT ON COLUMN story_timeline.story IS 'The story''s slug.';
+COMMENT ON COLUMN story_timeline.published_at IS 'When it was published (the page''s time, else the entry''s), else when it was fetched.';
+COMMENT ON COLUMN story_timeline.verdict IS 'duplicate, rehash or update.';
+COMMENT ON COLUMN story_timeline.score IS 'How close to the story, from 0 to 1, rounded to 3 places.';
+COMMENT ON COLUMN story_timeline.outlet IS 'Who published it: the page''s site name, else the feed''s title.';
+COMMENT ON COLUMN story_timeline.title IS 'Its headline.';
+COMMENT ON COLUMN story_timeline.url IS 'Its link.';
+COMMENT ON COLUMN story_timeline.new_facts IS 'JSON list of the sentences the story did not have.';
+COMMENT ON COLUMN story_timeline.duplicate_of IS 'For a duplicate: the text it copies (articles.id).';
+COMMENT ON COLUMN story_timeline.article_id IS 'The article (articles.id).';
+COMMENT ON COLUMN story_timeline.matched_at IS 'When the matcher decided.';
