@@ -1,6 +1,6 @@
 """The `storywatch` command: a thin shell over the stages and the store. What every command
-shares (settings, errors as one line and an exit code) is in `cli_common`; the outbox's
-commands are in `cli_alerts`."""
+shares (settings, errors as one line and an exit code, `--json`, progress bars) is in
+`cli_common`; the outbox's commands are in `cli_alerts`, `storywatch status` in `cli_status`."""
 
 from __future__ import annotations
 
@@ -13,11 +13,22 @@ import click
 
 from . import interrupt, stages
 from .cli_alerts import alerts_group
-from .cli_common import EXIT_CODES, Storywatch, exit_for, with_settings
+from .cli_common import (
+    EXIT_CODES,
+    ProgressBars,
+    Storywatch,
+    echo_csv,
+    echo_json,
+    exit_for,
+    json_option,
+    with_settings,
+)
+from .cli_status import next_poll, next_poll_line, status
 from .config import Settings
 from .errors import RecordedFailures, UsageError
 from .outputs import make_folder
-from .stage_registry import BY_NAME
+from .plural import plural
+from .stage_registry import BY_NAME, selected
 from .store import open_store
 from .stories import new_story_folder, write_story
 
@@ -48,7 +59,7 @@ def init(settings: Settings) -> None:
         f"database {settings.database}: "
         + (f"applied {', '.join(applied)}" if applied else "up to date")
     )
-    click.echo(f"{len(settings.feeds)} feeds, {len(synced.stories)} stories")
+    click.echo(f"{plural(len(settings.feeds), 'feed')}, {plural(len(synced.stories), 'story')}")
     for broken in synced.broken:
         click.echo(str(broken), err=True)
     if synced.broken:
@@ -59,19 +70,36 @@ def init(settings: Settings) -> None:
 @main.command()
 @click.option("--stage", type=click.Choice(list(BY_NAME)), help="Run only this stage.")
 @click.option("--force", is_flag=True, help="Poll every active feed now, due or not.")
+@json_option
 @with_settings
-def run(settings: Settings, stage: str | None, force: bool) -> None:
-    """One pass over all stages (poll, fetch, match, alert), then a summary of each.
+def run(settings: Settings, stage: str | None, force: bool, as_json: bool) -> None:
+    """One pass over all stages (poll, fetch, match, alert), then a summary of each, and when
+    the next feed is due. A progress bar on stderr, when it is a terminal, shows the long
+    stages (a backlog of pages to fetch, of articles to match).
 
     Exits 1 when a stage recorded failures (feeds, pages, stories, articles the matcher
     failed on, or alerts that failed).
     Ctrl-C or SIGTERM stops at the next safe point: what is done is stored, no later stage
     starts, and the exit code is 130 (SIGINT) or 143 (SIGTERM)."""
-    summaries = []
-    with interrupt.handlers():
-        for summary in stages.each(settings, only=stage, force=force):
-            click.echo(str(summary))
+    summaries, report = [], []
+    names = iter(s.name for s in selected(stage))
+    due = None
+    with interrupt.handlers(), ProgressBars() as bars:
+        for summary in stages.each(settings, only=stage, force=force, progress=bars):
+            bars.close()
+            name = next(names)
             summaries.append(summary)
+            report.append({"stage": name, **stages.as_dict(summary)})
+            if not as_json:
+                click.echo(str(summary))
+            if name == "poll":
+                now = datetime.now(UTC)
+                with open_store(settings.database, read_only=True) as store:
+                    due = next_poll(store, now)
+                if not as_json:
+                    click.echo(f"next    {next_poll_line(due, now)}")
+    if as_json:
+        echo_json({"stages": report, "next_poll": due})
     exit_for(summaries)
 
 
@@ -116,16 +144,35 @@ def demo(settings: Settings, serve: bool, every: float, write_config: Path, **po
 @main.command()
 @click.argument("sql_text", metavar="SQL")
 @click.option(
-    "--max-rows", default=40, show_default=True, type=click.IntRange(min=1), help="Rows to print."
+    "--max-rows",
+    default=40,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows to print in a table (csv and json print them all).",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="A table for people; CSV with a header; JSON, a list of objects.",
 )
 @with_settings
-def query(settings: Settings, sql_text: str, max_rows: int) -> None:
-    """Run one SELECT over storywatch's data and print the result as a table.
+def query(settings: Settings, sql_text: str, max_rows: int, output: str) -> None:
+    """Run one SELECT over storywatch's data and print the result: a table, CSV or JSON.
 
     The connection is read-only and reads nothing but the database: no files, no extensions,
     no settings."""
     with open_store(settings.database, read_only=True) as store:
-        store.show(sql_text, max_rows=max_rows, max_width=160)
+        if output == "table":
+            store.show(sql_text, max_rows=max_rows, max_width=160)
+            return
+        columns, rows = store.read(sql_text)
+    if output == "json":
+        echo_json([dict(zip(columns, row, strict=True)) for row in rows])
+    else:
+        echo_csv(columns, rows)
 
 
 @main.group()
@@ -145,21 +192,39 @@ def story_add(settings: Settings, name: str, sources: tuple[str, ...], descripti
     new_story_folder(settings.stories_dir, name)  # a bad name is told before any page is fetched
     documents = read_sources(settings, sources)
     folder = write_story(settings.stories_dir, name, description, documents)
-    click.echo(f"created {folder} with {len(documents)} documents; `storywatch init` loads it")
+    click.echo(
+        f"created {folder} with {plural(len(documents), 'document')}; `storywatch init` loads it"
+    )
 
 
 @story.command("list")
+@json_option
 @with_settings
-def story_list(settings: Settings) -> None:
+def story_list(settings: Settings, as_json: bool) -> None:
     """The stories in the stories folder, and the folders that are broken with their problem."""
     from .stories import load_stories
 
     folders = load_stories(settings.stories_dir, settings.recipients)
+    if as_json:
+        listed = [
+            {
+                "slug": s.slug,
+                "name": s.name,
+                "description": s.description,
+                "recipients": s.recipients,
+                "alert_policy": s.alert_policy,
+                "documents": len(s.documents),
+                "error": None,
+            }
+            for s in folders.stories
+        ]
+        listed += [{"slug": b.slug, "error": b.error} for b in folders.broken]
+        echo_json(listed)
+        return
     for s in folders.stories:
         who = ", ".join(s.recipients) or "nobody"
-        click.echo(
-            f"{s.slug}: {s.name} ({len(s.documents)} documents; alerts {s.alert_policy} to {who})"
-        )
+        documents = plural(len(s.documents), "document")
+        click.echo(f"{s.slug}: {s.name} ({documents}; alerts {s.alert_policy} to {who})")
     for broken in folders.broken:
         click.echo(f"{broken.slug}: BROKEN, not matched until fixed: {broken.error}")
 
@@ -180,29 +245,34 @@ def feed_add(settings: Settings, url: str, name: str | None) -> None:
     found = find_feed(settings, url)
     with open_store(settings.database) as store:
         store.execute("add_feed", {"url": found.url, "name": name or found.title})
-    click.echo(f"added {found.url} ({found.title or 'untitled'}, {found.entries} entries now)")
+    entries = plural(found.entries, "entry")
+    click.echo(f"added {found.url} ({found.title or 'untitled'}, {entries} now)")
 
 
 @feed.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Include removed feeds.")
+@json_option
 @with_settings
-def feed_list(settings: Settings, show_all: bool) -> None:
+def feed_list(settings: Settings, show_all: bool, as_json: bool) -> None:
     """Every feed with its health: ok, degraded, failing, disabled."""
     # read-only: it changes nothing, and lists beside other readers (`query`, a dashboard)
     config = {"urls": [f.url for f in settings.feeds], "names": [f.name for f in settings.feeds]}
     with open_store(settings.database, read_only=True) as store:
         rows = store.rows("feed_list", {"all": show_all, **config})
+    if as_json:
+        echo_json(rows)
+        return
     for row in rows:
         when = f"{row['last_polled_at']:%Y-%m-%d %H:%M}" if row["last_polled_at"] else "never"
         due = f"{row['next_poll_at']:%Y-%m-%d %H:%M}" if row["next_poll_at"] else "now"
         click.echo(f"{row['status']:<9} {row['url']}")
         click.echo(
-            f"          {row['title'] or 'untitled'}; {row['entries']} entries; "
+            f"          {row['title'] or 'untitled'}; {plural(row['entries'], 'entry')}; "
             f"last poll {when}; next {due}"
         )
         if row["consecutive_failures"]:
-            failures = row["consecutive_failures"]
-            click.echo(f"          {failures} failures, the last: {row['last_error']}")
+            failures = plural(row["consecutive_failures"], "failure")
+            click.echo(f"          {failures}, the last: {row['last_error']}")
     if not rows:
         click.echo("no feeds: add one with `storywatch feed add URL` or in the config file")
 
@@ -229,14 +299,10 @@ def feed_remove(settings: Settings, url: str) -> None:
 @with_settings
 def reextract(settings: Settings, since: datetime | None) -> None:
     """Run extraction and the boilerplate pass again on the kept raw pages (exit 1 when some
-    failed: they are kept as they were)."""
-
-    def bar(rows: list):
-        with click.progressbar(rows, label="re-extracting", show_pos=True, file=sys.stderr) as b:
-            yield from b
-
+    failed: they are kept as they were), with a progress bar when stderr is a terminal."""
     when = since.replace(tzinfo=UTC) if since else None
-    summary = stages.reextract(settings, since=when, progress=bar)
+    with ProgressBars() as bars:
+        summary = stages.reextract(settings, since=when, progress=bars)
     click.echo(str(summary))
     exit_for([summary])
 
@@ -316,3 +382,4 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
 
 
 main.add_command(alerts_group)
+main.add_command(status)

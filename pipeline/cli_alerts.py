@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from . import stages
-from .cli_common import with_settings
+from .cli_common import echo_json, json_option, with_settings
 from .config import Settings
 from .errors import RecordedFailures
 from .outputs import write_file
+from .plural import plural
 from .store import open_store
 
 
@@ -27,16 +28,22 @@ def alerts_group() -> None:
 )
 @click.option("--story", "slug", help="Only this story's alerts.")
 @click.option("--limit", default=50, show_default=True, help="Alerts to show, newest first.")
+@json_option
 @with_settings
-def alerts_list(settings: Settings, status: str | None, slug: str | None, limit: int) -> None:
+def alerts_list(
+    settings: Settings, status: str | None, slug: str | None, limit: int, as_json: bool
+) -> None:
     """Every alert, newest first: status, recipient, story, and why it failed or was held."""
     from .alert_status import explain, state
 
     with open_store(settings.database, read_only=True) as store:
         rows = store.rows("alert_outbox", {"status": status, "story": slug, "limit": limit})
     now = datetime.now(UTC)
+    if as_json:
+        echo_json([{**row, "state": state(row), "explanation": explain(row, now)} for row in rows])
+        return
     for row in rows:
-        what = f"{row['updates']} updates" if row["updates"] > 1 else (row["title"] or "")
+        what = plural(row["updates"], "update") if row["updates"] > 1 else (row["title"] or "")
         click.echo(
             f"{row['id']:>5}  {state(row):<10} {row['delivery']:<9} {row['story']}  "
             f"{row['recipient']}  {what[:60]}"

@@ -8,8 +8,16 @@ the error family (pipeline.errors) to that line and code is `Storywatch.invoke`,
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import functools
+import json
+import sys
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import click
 
@@ -85,3 +93,100 @@ def exit_for(summaries) -> None:
     `failed`, or the match stage's articles that could not be judged."""
     if any(s.failed or getattr(s, "errors", 0) for s in summaries):
         raise click.exceptions.Exit(RecordedFailures.exit_code)
+
+
+def json_option(command):
+    """Give the command `--json`: what it lists or sums up, as one JSON document on stdout
+    (through `echo_json`), for scripts; the command is called with `as_json`."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print it as one JSON document instead."
+    )(command)
+
+
+def echo_json(value: Any) -> None:
+    """One JSON document on stdout: times in ISO 8601, durations in seconds, JSON columns (as
+    DuckDB returns them, text) as they are."""
+    click.echo(json.dumps(value, ensure_ascii=False, default=_jsonable))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, UUID | Path):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def echo_csv(columns: list[str], rows: list[tuple]) -> None:
+    """Rows as CSV with a header on stdout: times in ISO 8601, lists and objects as JSON."""
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(columns)
+    for row in rows:
+        out.writerow([_csv_cell(value) for value in row])
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(value, ensure_ascii=False, default=_jsonable)
+    return _jsonable(value)
+
+
+class ProgressBars:
+    """The `progress` a stage is given (see pipeline.progress): a bar on stderr per kind of
+    work, when stderr is a terminal; nothing otherwise (a log, a pipe, cron). `close` takes
+    the bars away before a summary line is printed, so the two never mix."""
+
+    def __init__(self) -> None:
+        self.shown = sys.stderr.isatty()
+        self._bars: Any = None  # rich's Progress, started at the first report
+        self._tasks: dict[str, Any] = {}
+
+    def __call__(self, what: str, done: int, total: int | None) -> None:
+        if not self.shown:
+            return
+        if self._bars is None:
+            from rich.console import Console  # only a terminal pays for importing rich
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self._bars = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(file=sys.stderr),
+                transient=True,
+                # stdout is the summaries': it is not drawn through the bars
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            self._bars.start()
+        if what not in self._tasks:
+            self._tasks[what] = self._bars.add_task(what, total=total)
+        self._bars.update(self._tasks[what], completed=done, total=total)
+
+    def close(self) -> None:
+        if self._bars is not None:
+            self._bars.stop()
+        self._bars, self._tasks = None, {}
+
+    def __enter__(self) -> ProgressBars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -17,3 +17,11 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
         word = IRREGULAR.get(last, last + "s")
         many = f"{head} {word}" if head else word
     return f"{count:,} {many}"
+
+
+def duration(seconds: float) -> str:
+    """A wait in words, rounded to its largest unit: "40 seconds", "9 minutes", "1 day"."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= 1.5 * size or (unit == "minute" and seconds >= 60):
+            return plural(round(seconds / size), unit)
+    return plural(max(round(seconds), 0), "second")

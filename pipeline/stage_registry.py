@@ -23,8 +23,8 @@ class Stage:
     produces: tuple[str, ...]  # the summary's counts of which one > 0 means it produced something
     emits: str | None  # the asset it then emits, which starts the next stage
     doc: str
-    # keyword arguments it takes from a caller that has them: `storywatch run` gives `force`,
-    # the Airflow task the feeds the watcher named (`due_now`)
+    # keyword arguments it takes from a caller that has them: `storywatch run` gives `force`
+    # and a `progress` bar, the Airflow task the feeds the watcher named (`due_now`)
     options: tuple[str, ...] = ()
 
     @property
@@ -76,6 +76,7 @@ STAGES = (
         "pipeline.stages.fetch:fetch_articles",
         produces=("extracted", "fallback"),
         emits="storywatch_new_articles",
+        options=("progress",),
         doc="Download and extract the page of every new entry.",
     ),
     Stage(
@@ -83,6 +84,7 @@ STAGES = (
         "pipeline.stages.match:match",
         produces=("alerts_queued",),
         emits="storywatch_alerts_queued",
+        options=("progress",),
         doc="Judge every new article against every story; updates queue alerts.",
     ),
     Stage(
@@ -107,6 +109,11 @@ def _by_name(stages: tuple[Stage, ...]) -> dict[str, Stage]:
 
 
 BY_NAME = _by_name(STAGES)
+
+
+def selected(only: str | None = None) -> list[Stage]:
+    """The stages of a pass in order, or `only` the one named."""
+    return [stage for stage in STAGES if only in (None, stage.name)]
 
 
 def check() -> None:

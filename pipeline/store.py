@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 import time
@@ -105,20 +106,25 @@ class Store:
 
     def show(self, text: str, *, max_rows: int, max_width: int) -> None:
         """Print the result of one read-only statement typed by a person, as a table."""
-        statements = _statements(text)
-        if len(statements) != 1:
-            raise QueryError(f"give one SELECT statement, not {len(statements)}")
-        kind = statements[0].type
-        if kind not in READ_STATEMENTS:
-            # DuckDB types INSTALL as a LOAD statement
-            what = "INSTALL or LOAD" if kind.name == "LOAD" else kind.name
-            raise QueryError(f"only SELECT statements are run here, not {what}")
-        try:
-            self.con.sql(text).show(max_rows=max_rows, max_width=max_width)
-        except duckdb.PermissionException as exc:
-            raise QueryError(f"{exc} (a query reads storywatch's tables and views only)") from None
-        except duckdb.Error as exc:
-            raise QueryError(str(exc)) from None
+        with _typed_query():
+            self.con.sql(_one_read(text)).show(max_rows=max_rows, max_width=max_width)
+
+    def read(self, text: str) -> tuple[list[str], list[tuple]]:
+        """The column names and rows of one read-only statement typed by a person; JSON
+        columns come parsed (DuckDB gives them as text)."""
+        with _typed_query():
+            cur = self.con.execute(_one_read(text))
+            rows = cur.fetchall()
+        description = cur.description or []
+        parsed = [i for i, d in enumerate(description) if str(d[1]) == "JSON"]
+        if parsed:
+            rows = [
+                tuple(
+                    json.loads(v) if i in parsed and v is not None else v for i, v in enumerate(r)
+                )
+                for r in rows
+            ]
+        return [d[0] for d in description], rows
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -199,6 +205,30 @@ class Store:
 def _read(path: Traversable) -> tuple[str, str, str]:
     text = path.read_text(encoding="utf-8")
     return path.name, text, hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _one_read(text: str) -> str:
+    """`text`, when it is one statement that reads; else QueryError says why not."""
+    statements = _statements(text)
+    if len(statements) != 1:
+        raise QueryError(f"give one SELECT statement, not {len(statements)}")
+    kind = statements[0].type
+    if kind not in READ_STATEMENTS:
+        # DuckDB types INSTALL as a LOAD statement
+        what = "INSTALL or LOAD" if kind.name == "LOAD" else kind.name
+        raise QueryError(f"only SELECT statements are run here, not {what}")
+    return text
+
+
+@contextmanager
+def _typed_query() -> Iterator[None]:
+    """What DuckDB says of a query typed by a person, as QueryError (one line, exit 2)."""
+    try:
+        yield
+    except duckdb.PermissionException as exc:
+        raise QueryError(f"{exc} (a query reads storywatch's tables and views only)") from None
+    except duckdb.Error as exc:
+        raise QueryError(str(exc)) from None
 
 
 def _statements(text: str) -> list:

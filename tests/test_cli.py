@@ -57,5 +57,5 @@ def test_run_prints_a_summary_per_stage(tmp_path, make_settings):
     result = CliRunner().invoke(main, ["run", "--config", str(config)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert [ln.split()[0] for ln in lines] == ["poll", "fetch", "match", "alert"]
-    assert "10 new entries" in lines[0] and "1 sent" in lines[3]
+    assert [ln.split()[0] for ln in lines] == ["poll", "next", "fetch", "match", "alert"]
+    assert "10 new entries" in lines[0] and "1 sent" in lines[4]

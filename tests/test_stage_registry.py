@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from pipeline import stages
+from pipeline import stage_registry, stages
 from pipeline.stage_registry import BY_NAME, STAGES, Stage
 
 
@@ -47,7 +47,7 @@ def test_options_reach_only_the_stages_that_take_them(monkeypatch):
     takes = Stage("count", f"{__name__}:count", ("counted",), None, "Count.", options=("force",))
     ignores = replace(takes, name="ignore", options=())
     takes.check()
-    monkeypatch.setattr(stages, "STAGES", (takes, ignores))
+    monkeypatch.setattr(stage_registry, "STAGES", (takes, ignores))
     # the Airflow task gives `due_now` to every stage, the CLI `force`: each takes its own
     summaries = list(stages.each(None, force=True, due_now=["https://example.org/feed"]))
     assert summaries == [Counted(counted=2), Counted(counted=1)]

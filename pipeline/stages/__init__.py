@@ -12,7 +12,6 @@ from dataclasses import asdict
 
 from .. import interrupt, stage_registry
 from ..config import Settings
-from ..stage_registry import STAGES
 from ..sync import sync_feeds, sync_stories
 from .alert import SendSummary, send_alerts
 from .fetch import FetchSummary, fetch_articles
@@ -39,10 +38,9 @@ def each(settings: Settings, only: str | None = None, **options) -> Iterator:
     """Run the stages in order (or `only` the one named), yielding each summary. `options`
     go to the stages that take them (`force` to the poll). A stop asked for (Ctrl-C, SIGTERM)
     ends the pass between two stages: a stage without safe points of its own ran to its end."""
-    for stage in STAGES:
-        if only in (None, stage.name):
-            yield stage.call(settings, **options)
-            interrupt.check(f"stopped after {stage.name}")
+    for stage in stage_registry.selected(only):
+        yield stage.call(settings, **options)
+        interrupt.check(f"stopped after {stage.name}")
 
 
 def run(settings: Settings, force: bool = False) -> list:

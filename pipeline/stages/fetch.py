@@ -19,6 +19,7 @@ from ..config import ExtractionConfig, Settings
 from ..extract import Extracted
 from ..http import Fetcher, FetchError, Response
 from ..plural import plural
+from ..progress import Progress, unwatched
 from ..sandbox import ExtractionFailed, ExtractionPool
 from ..site_lines import batch_furniture, remember_batch_lines, site_of
 from ..store import Store, open_store
@@ -67,7 +68,7 @@ class FetchedPage:
     raw_bytes: int = 0
 
 
-def fetch_articles(settings: Settings) -> FetchSummary:
+def fetch_articles(settings: Settings, progress: Progress = unwatched) -> FetchSummary:
     """Download and extract the page of every entry that has no article yet, at most
     `[extraction] batch` of them; the pages done are stored in batches while the next ones
     are fetched (every BATCH_PAGES pages, or FLUSH_SECONDS after a page is done).
@@ -77,13 +78,15 @@ def fetch_articles(settings: Settings) -> FetchSummary:
     A crash loses the pages in flight and those not written yet: at most WAITING_PAGES
     waiting for the writer and the batch it is writing (about the last second's pages).
     On Ctrl-C or SIGTERM no new page is started: the pages in flight and waiting are stored,
-    the claims released, and `Interrupted` says how many pages were stored.
+    the claims released, and `Interrupted` says how many pages were stored. `progress` hears
+    of every page done, of the batch (or of the entries waiting, when fewer).
     """
     summary = FetchSummary()
     claims = Claims(settings)
     try:
         with open_store(settings.database) as store:
             first = claims.take(store)
+            waiting = store.scalar("entries_waiting", {"max_attempts": FETCH_ATTEMPTS})
         if first:
             with (
                 Fetcher(settings.http) as fetcher,
@@ -91,7 +94,12 @@ def fetch_articles(settings: Settings) -> FetchSummary:
                 ThreadPoolExecutor(settings.http.concurrency) as threads,
             ):
                 work = partial(_fetch_one, fetcher, extractor, settings.database)
-                _stream(settings, claims, first, partial(threads.submit, work), summary)
+                total = min(settings.extraction.batch, len(first) + waiting)
+
+                def report(done: int) -> None:
+                    progress("fetching pages", done, total)
+
+                _stream(settings, claims, first, partial(threads.submit, work), summary, report)
     finally:
         with open_store(settings.database) as store:
             store.execute("release_claims", {"run_id": claims.run_id})
@@ -145,8 +153,10 @@ def _stream(
     first: list[dict],
     submit: Callable[[dict], Future[FetchedPage]],
     summary: FetchSummary,
+    progress: Callable[[int], None],
 ) -> None:
-    """Keep `concurrency` pages in flight and hand the finished ones to the writer.
+    """Keep `concurrency` pages in flight and hand the finished ones to the writer; tell
+    `progress` how many are done.
 
     Memory holds the pages in flight and at most WAITING_PAGES waiting to be written, never the
     batch. More entries are claimed, through the writer, before the queue runs dry.
@@ -156,6 +166,7 @@ def _stream(
     queue = deque(first)
     running: set[Future] = set()
     claiming: Future[list[dict]] | None = None
+    done_pages = 0
     with Writer(settings, claims, summary) as writer:
         while queue or running or claiming:
             stopping = interrupt.requested()
@@ -175,6 +186,8 @@ def _stream(
                 else:
                     running.discard(future)
                     writer.put(future.result())
+                    done_pages += 1
+                    progress(done_pages)
             if stopping and not running:
                 break
 

@@ -25,6 +25,7 @@ from ..matching.features import SIGNATURE_SCHEME, pack_copy, unpack_copy, with_t
 from ..matching.lead import lead_md5
 from ..outbox import corroborations, enqueue_update, known_updates
 from ..plural import plural
+from ..progress import Progress, unwatched
 from ..store import Store, open_store
 from ..stories import Story
 from ..sync import sync_stories
@@ -92,10 +93,13 @@ class Failed:
     error: str
 
 
-def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
+def match(
+    settings: Settings, *, now: datetime | None = None, progress: Progress = unwatched
+) -> MatchSummary:
     """Judge every new article against every story, oldest first so each story learns in
     order; an update queues its alerts in the same transaction. `now` places the alerts in
-    their digest window and cooldown (default: the clock)."""
+    their digest window and cooldown (default: the clock); `progress` hears of every article
+    judged."""
     now = now or datetime.now(UTC)
     with open_store(settings.database) as store:
         synced = sync_stories(store, settings)
@@ -106,7 +110,7 @@ def match(settings: Settings, *, now: datetime | None = None) -> MatchSummary:
     summary.failed, summary.broken = len(synced.broken), [b.slug for b in synced.broken]
     loaded = embedder_for(settings) if work else Loaded(None)
     summary.lexical_only = loaded.lexical_only
-    for judged in judge(settings, stories, work, loaded.embedder):
+    for judged in judge(settings, stories, work, loaded.embedder, progress):
         with open_store(settings.database) as store, store.transaction():
             written, queued = write(store, settings, stories, work, judged, now)
         verdicts.update(j.decision.verdict for j in written if isinstance(j, Judged))
@@ -146,6 +150,7 @@ def judge(
     stories: dict[int, Story],
     work: dict[int, Work],
     embedder: Embedder | None = None,
+    progress: Progress = unwatched,
 ) -> Iterator[list[Judged | Failed]]:
     """Every waiting article against its stories, oldest first, each story learning as it
     goes: the decisions in the order they were made, in batches of about BATCH. Needs no
@@ -167,7 +172,8 @@ def judge(
         )
         w.memory = memories[story_id] = memory
     judged: list[Judged | Failed] = []
-    for article, story_ids in order:
+    for done, (article, story_ids) in enumerate(order):
+        progress("matching articles", done, len(order))
         # an article's features are computed once, then compared with every story
         try:
             f = features(with_title(article["title"], article["text"]), article["language"] or "en")
@@ -194,6 +200,7 @@ def judge(
         if len(judged) >= BATCH or interrupt.requested():
             yield judged
             judged = []
+    progress("matching articles", len(order), len(order))
     if judged or any(w.prints or w.leads for w in work.values()):
         yield judged
 

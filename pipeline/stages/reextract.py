@@ -4,13 +4,13 @@ either improved. Matches already made stay as they were decided."""
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from .. import rawpages
 from ..article_fields import article_text, fallback
 from ..config import Settings
+from ..progress import Progress, unwatched
 from ..sandbox import ExtractionFailed, ExtractionPool
 from ..site_lines import remember_lines
 from ..store import Store, open_store
@@ -32,12 +32,14 @@ class ReextractSummary:
 def reextract(
     settings: Settings,
     since: datetime | None = None,
-    progress: Callable[[list], Iterable] = lambda rows: rows,
+    progress: Progress = unwatched,
 ) -> ReextractSummary:
     """Extract again every article fetched since `since` whose raw page is still kept."""
     summary = ReextractSummary()
     with open_store(settings.database) as store, ExtractionPool(settings.extraction) as pool:
-        for row in progress(store.rows("articles_to_reextract", {"since": since})):
+        rows = store.rows("articles_to_reextract", {"since": since})
+        for done, row in enumerate(rows):
+            progress("re-extracting", done, len(rows))
             html = _raw_page(store, settings, row["raw_sha256"])
             if html is None:  # its file went missing: the article stays as it was
                 summary.failed += 1
@@ -60,6 +62,7 @@ def reextract(
                 summary.unchanged += 1
             else:
                 summary.changed += 1
+        progress("re-extracting", len(rows), len(rows))
     return summary
 
 
