@@ -26,11 +26,8 @@ NON_XML = {0xFFFE, 0xFFFF}
 def clean(text: str | None) -> str:
     """Text from outside, fit for a page or a feed: inert (see `alerts.inert_text`), and
     without lone surrogates or non-characters, which neither UTF-8 nor XML can carry."""
-    return "".join(
-        ch
-        for ch in alerts.inert_text(text)
-        if unicodedata.category(ch) != "Cs" and ord(ch) not in NON_XML
-    )
+    kept = (c for c in text or "" if unicodedata.category(c) != "Cs" and ord(c) not in NON_XML)
+    return alerts.inert_text("".join(kept))
 
 
 def iso(at: datetime | None) -> str:
@@ -50,10 +47,10 @@ def _finalize(value: object) -> object:
 def _marked(text: str | None, values: list[str]) -> Markup:
     """`text` cleaned and escaped, the values that changed in <mark>."""
     pieces = value_spans(clean(text), [clean(v) for v in values])
+    # <strong> too: feed readers' sanitizers often drop <mark> (and <bdi>), keeping the text
+    marked = Markup("<mark><strong>{}</strong></mark>")
     return Markup("<bdi>{}</bdi>").format(
-        Markup("").join(
-            Markup("<mark>{}</mark>").format(p) if hit else escape(p) for p, hit in pieces
-        )
+        Markup("").join(marked.format(p) if hit else escape(p) for p, hit in pieces)
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pipeline import stages
 from pipeline.demo import SEED_DAY, demo_pages
@@ -69,3 +69,17 @@ def run(settings, now: datetime) -> list:
         stages.match(settings, now=now),
         stages.send_alerts(settings, now=now),
     ]
+
+
+def tell_the_story(settings, site: DemoSite) -> list:
+    """The seeds' pass, then the follow-up (an update), the same news elsewhere (a follower of
+    it) and the second update, each published before a pass; the last pass's summaries."""
+    run(settings, T0 - timedelta(hours=1))
+    passes = []
+    for later, slug in ((timedelta(0), FOLLOW_UP), (timedelta(minutes=10), ALSO),
+                        (timedelta(hours=2), SECOND)):  # fmt: skip
+        site.publish(slug)
+        passes.append(run(settings, T0 + later))
+    verdicts = [p[2].verdicts for p in passes]
+    assert verdicts == [{"update": 1}, {"rehash": 1}, {"update": 1}], verdicts
+    return passes[-1]
