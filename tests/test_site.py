@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from pipeline import alerts, stages
 from pipeline.cli import main
 from pipeline.config import ConfigError, load_settings
+from pipeline.highlight import value_spans
 from pipeline.timeline import Seed, Timeline
 from pipeline.timeline_feed import render_feed
 from pipeline.timeline_page import render_page
@@ -186,3 +187,20 @@ def test_without_a_base_url_the_feed_links_the_page_beside_it(make_settings, sit
 def test_a_base_url_that_is_not_http_is_refused_naming_the_key(tmp_path, url):
     with pytest.raises(ConfigError, match=r"site\.base_url: .*http"):
         load_settings(write_config(tmp_path, site={"base_url": url}))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "values", "marked"),
+    [
+        ("Russia will leave in 2028 at the earliest.", ["in 2028"], ["in 2028"]),
+        # said in other words: its number is what changed
+        ("Crews stay until 2028, not 20280 or 2028.5.", ["in 2028"], ["2028"]),
+        ("The stake is 9,2 % now, up from 9.", ["9,2 %"], ["9,2 %"]),
+        ("Straße bis 2028 gesperrt", ["BIS 2028"], ["bis 2028"]),
+        ("Nothing of it here.", ["in 2028"], []),
+    ],
+)
+def test_a_changed_value_is_marked_where_the_sentence_says_it(sentence, values, marked):
+    pieces = value_spans(sentence, values)
+    assert "".join(p for p, _ in pieces) == sentence
+    assert [p for p, hit in pieces if hit] == marked
