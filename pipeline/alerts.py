@@ -13,11 +13,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from html import escape
-from urllib.parse import urlsplit
+from typing import Any, NamedTuple
+from urllib.parse import quote, urlsplit
 
-from .explanation import Change
+from .explanation import Change, stored_facts
+from .highlight import value_spans
+from .site_urls import story_feed, story_page
 
 MAIL_DOMAIN = "storywatch.invalid"  # Message-IDs must be globally unique, not routable
 SUBJECT_MAX = 120
@@ -34,6 +37,12 @@ class Source:
     title: str | None
     url: str | None
     published_at: datetime | None
+    seen_at: datetime | None = None  # when the world saw it: published, or else fetched
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Source:
+        """The source an `article_sources` row describes."""
+        return cls(row["outlet"], row["title"], row["url"], row["published_at"], row.get("seen_at"))
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,21 @@ class Update:
     changed: list[Change] = field(default_factory=list)
     also: list[Source] = field(default_factory=list)
     score: float = 0.0
+    names: list[str] = field(default_factory=list)  # the story's people and places it names
+
+    @classmethod
+    def of(cls, row: dict[str, Any], also: list[Source]) -> Update:
+        """The update a `matches` row with its article's source describes (the named queries
+        `alert_updates` and `story_timeline_updates`), carried by `also` besides."""
+        facts = stored_facts(row)
+        return cls(
+            source=Source.of(row),
+            new_facts=facts.new_facts,
+            changed=facts.changed_facts,
+            also=also,
+            score=row["score"],
+            names=row.get("shared_names") or [],
+        )
 
 
 @dataclass(frozen=True)
@@ -79,6 +103,14 @@ def message_id(key: str) -> str:
 def thread_id(story_slug: str) -> str:
     """Every alert of a story refers to this id, so a mail client shows the story as one thread."""
     return f"<story.{story_slug}@{MAIL_DOMAIN}>"
+
+
+def unsubscribe_subject(story_slug: str) -> str:
+    return f"unsubscribe {story_slug}"
+
+
+def mute_command(story_slug: str) -> str:
+    return f"storywatch story mute {story_slug}"
 
 
 # -- cleaning what came from outside ----------------------------------------------------------
@@ -137,8 +169,11 @@ def subject(alert: Alert) -> str:
     return one_line(f"[{story}] {first}")
 
 
-def render(alert: Alert, sender: str, now: datetime | None = None) -> EmailMessage:
-    """The email for an alert: multipart text and HTML, threaded with the story's others."""
+def render(
+    alert: Alert, sender: str, now: datetime | None = None, *, site_url: str | None = None
+) -> EmailMessage:
+    """The email for an alert: multipart text and HTML, threaded with the story's others,
+    with a link to the story's timeline when the site is served at `site_url`."""
     msg = EmailMessage()
     msg["Subject"] = subject(alert)
     msg["From"] = sender
@@ -149,20 +184,26 @@ def render(alert: Alert, sender: str, now: datetime | None = None) -> EmailMessa
     msg["In-Reply-To"] = earlier[-1] if earlier else thread_id(alert.story_slug)
     msg["References"] = " ".join([thread_id(alert.story_slug), *earlier])
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to alerts
-    msg.set_content(render_text(alert))
-    msg.add_alternative(render_html(alert), subtype="html")
+    # RFC 2369: the reader's "unsubscribe" writes to the operator, naming the story; no
+    # one-click URL (RFC 8058), as storywatch serves nothing
+    if address := parseaddr(sender)[1]:
+        about = quote(unsubscribe_subject(alert.story_slug))
+        msg["List-Unsubscribe"] = f"<mailto:{address}?subject={about}>"
+    links = _Links(story_page(site_url, alert.story_slug), story_feed(site_url, alert.story_slug))
+    msg.set_content(render_text(alert, links, address))
+    msg.add_alternative(render_html(alert, links, address), subtype="html")
     return msg
 
 
-def _when(at: datetime | None) -> str:
+def when(at: datetime | None) -> str:
     return f"{at.astimezone(UTC):%d %b %Y %H:%M} UTC" if at else "date unknown"
 
 
-def _source_line(source: Source) -> str:
-    return f"{inert_text(source.outlet) or 'unknown outlet'}, {_when(source.published_at)}"
+def source_line(source: Source) -> str:
+    return f"{inert_text(source.outlet) or 'unknown outlet'}, {when(source.published_at)}"
 
 
-def _changes(update: Update) -> list[Change]:
+def distinct_changes(update: Update) -> list[Change]:
     """A change said twice (in the title and the text) is one change."""
     seen: dict[tuple[str, str], Change] = {}
     for c in update.changed:
@@ -171,41 +212,70 @@ def _changes(update: Update) -> list[Change]:
 
 
 def _why(update: Update) -> str:
+    """Why it alerted, in the reader's words: how close it is to the story, and what it adds."""
     parts = []
     if update.new_facts:
         n = len(update.new_facts)
         parts.append(f"{n} {'sentence' if n == 1 else 'sentences'} the story did not have")
     if update.changed:
-        n = len(_changes(update))
+        n = len(distinct_changes(update))
         parts.append(f"{n} {'fact' if n == 1 else 'facts'} with a new value")
+    names = [inert_text(n) for n in update.names if inert_text(n)][:4]
+    named = f"; it names {_and(names)}" if names else ""
     return (
-        f"it is the story (match score {update.score:.2f}) and brings "
-        f"{' and '.join(parts) or 'something new'}."
+        f"it tells the story (how close to the story: {round(update.score * 100)} out of "
+        f"100{named}) and brings {' and '.join(parts) or 'something new'}."
     )
 
 
-def _footer(alert: Alert) -> str:
+def _and(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def _footer(alert: Alert, address: str) -> list[str]:
+    """Why the reader gets this, and how to stop it: the lines the text and HTML parts end with."""
     how = "one email per update" if alert.delivery == "immediate" else f"{alert.delivery} digest"
-    return (
+    lines = [
         f'You receive this because you follow "{inert_text(alert.story_name)}" with storywatch '
-        f"({how}). Alert {alert.id}."
+        f"({how})."
+    ]
+    if address:
+        lines.append(
+            f"To unsubscribe, write to {address} with the subject "
+            f'"{unsubscribe_subject(alert.story_slug)}" (your mail program\'s Unsubscribe '
+            "button does it)."
+        )
+    lines.append(
+        f"To pause the story for everyone, whoever runs storywatch types: "
+        f"{mute_command(alert.story_slug)}"
     )
+    return lines
 
 
-def render_text(alert: Alert) -> str:
+class _Links(NamedTuple):
+    page: str | None  # the story's timeline, when the site is served
+    feed: str | None
+
+
+NO_LINKS = _Links(None, None)
+
+
+def render_text(alert: Alert, links: _Links = NO_LINKS, address: str = "") -> str:
     out = [f'New in "{inert_text(alert.story_name)}"']
     if alert.story_description:
         out.append(inert_text(alert.story_description))
+    if links.page:
+        out += [f"The story so far: {links.page}", f"Its feed, for a feed reader: {links.feed}"]
     for update in alert.updates:
         src = update.source
-        out += ["", "-" * 70, inert_text(src.title) or "(untitled)", _source_line(src)]
+        out += ["", "-" * 70, inert_text(src.title) or "(untitled)", source_line(src)]
         if url := safe_url(src.url):
             out.append(url)
         if update.new_facts:
             out += ["", "What is new:"] + [f'  - "{inert_text(f)}"' for f in update.new_facts]
         if update.changed:
             out += ["", "What changed:"]
-            for c in _changes(update):
+            for c in distinct_changes(update):
                 was, now = inert_text(c["was"]), inert_text(c["now"])
                 out += [f"  - {was} -> {now}", f'    "{inert_text(c["sentence"])}"']
                 if known := c.get("known"):
@@ -213,10 +283,10 @@ def render_text(alert: Alert) -> str:
         if update.also:
             out += ["", "Also reported by:"]
             for other in update.also:
-                line = f"  - {_source_line(other)}: {inert_text(other.title) or '(untitled)'}"
+                line = f"  - {source_line(other)}: {inert_text(other.title) or '(untitled)'}"
                 out += [line] + ([f"    {safe_url(other.url)}"] if safe_url(other.url) else [])
         out += ["", f"Why this alert: {_why(update)}"]
-    out += ["", "-- ", _footer(alert), ""]
+    out += ["", "-- ", *_footer(alert, address), ""]
     return "\n".join(out)
 
 
@@ -227,6 +297,7 @@ STYLE = {
     "padding:20px 24px;border:1px solid #dde1e8",
     "story": "margin:0 0 4px;font-size:13px;text-transform:uppercase;letter-spacing:.06em;"
     "color:#5b6475",
+    "intro": "max-width:640px;margin:0 auto 16px;font-size:14px;color:#3a4252",
     "title": "margin:4px 0 6px;font-size:21px;line-height:1.25",
     "link": "color:#1552b8;text-decoration:none",
     "meta": "margin:0 0 14px;font-size:13px;color:#5b6475",
@@ -235,6 +306,7 @@ STYLE = {
     "was": "color:#9b1c1c;text-decoration:line-through",
     "now": "color:#1b5e20;font-weight:bold",
     "why": "margin:16px 0 0;font-size:12px;color:#5b6475",
+    "mark": "background:#fff2a8;color:inherit;padding:0 2px",
     "foot": "max-width:640px;margin:0 auto;font-size:12px;color:#5b6475",
 }
 
@@ -252,14 +324,34 @@ def _link(text: str | None, url: str | None) -> str:
     return f'<a href="{escape(href)}" style="{STYLE["link"]}" rel="noopener noreferrer">{label}</a>'
 
 
+def _marked(text: str | None, values: list[str]) -> str:
+    """Like `_h`, with the values that changed marked."""
+    pieces = value_spans(inert_text(text), [inert_text(v) for v in values])
+    return "<bdi>" + "".join(
+        f'<mark style="{STYLE["mark"]}">{escape(p)}</mark>' if hit else escape(p)
+        for p, hit in pieces
+    ) + "</bdi>"  # fmt: skip
+
+
 def _had(change: Change) -> str:
     """The known sentence the change is measured from (changes stored before it was kept have
     none)."""
     known = change.get("known")
-    return f"<br>the story had: &ldquo;{_h(known)}&rdquo;" if known else ""
+    return f"<br>the story had: &ldquo;{_marked(known, [change['was']])}&rdquo;" if known else ""
 
 
-def render_html(alert: Alert) -> str:
+def _intro(alert: Alert, links: _Links) -> str:
+    """The story the email is about: its name, what it is, where its timeline is."""
+    parts = [f"<strong>{_h(alert.story_name)}</strong>"]
+    if alert.story_description:
+        parts.append(_h(alert.story_description))
+    if links.page:
+        page, feed = _link(links.page, links.page), _link("its feed", links.feed)
+        parts.append(f"The story so far: {page} (and {feed}, for a feed reader)")
+    return f'<p style="{STYLE["intro"]}">{"<br>".join(parts)}</p>'
+
+
+def render_html(alert: Alert, links: _Links = NO_LINKS, address: str = "") -> str:
     s = STYLE
     cards = []
     for update in alert.updates:
@@ -267,24 +359,26 @@ def render_html(alert: Alert) -> str:
         parts = [
             f'<p style="{s["story"]}">New in {_h(alert.story_name)}</p>',
             f'<h1 style="{s["title"]}">{_link(src.title, src.url)}</h1>',
-            f'<p style="{s["meta"]}">{_h(_source_line(src))}</p>',
+            f'<p style="{s["meta"]}">{_h(source_line(src))}</p>',
         ]
+        values = [c["now"] for c in update.changed]
         if update.new_facts:
             quotes = "".join(
-                f'<blockquote style="{s["quote"]}">{_h(f)}</blockquote>' for f in update.new_facts
+                f'<blockquote style="{s["quote"]}">{_marked(f, values)}</blockquote>'
+                for f in update.new_facts
             )
             parts.append(f'<h2 style="{s["h"]}">What is new</h2>{quotes}')
         if update.changed:
             items = "".join(
                 f'<li><span style="{s["was"]}">{_h(c["was"])}</span> &rarr; '
                 f'<span style="{s["now"]}">{_h(c["now"])}</span><br>'
-                f"<small>&ldquo;{_h(c['sentence'])}&rdquo;{_had(c)}</small></li>"
-                for c in _changes(update)
+                f"<small>&ldquo;{_marked(c['sentence'], [c['now']])}&rdquo;{_had(c)}</small></li>"
+                for c in distinct_changes(update)
             )
             parts.append(f'<h2 style="{s["h"]}">What changed</h2><ul>{items}</ul>')
         if update.also:
             items = "".join(
-                f"<li>{_link(o.title, o.url)} &mdash; {_h(_source_line(o))}</li>"
+                f"<li>{_link(o.title, o.url)} &mdash; {_h(source_line(o))}</li>"
                 for o in update.also
             )
             parts.append(f'<h2 style="{s["h"]}">Also reported by</h2><ul>{items}</ul>')
@@ -293,6 +387,7 @@ def render_html(alert: Alert) -> str:
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         f"<title>{escape(subject(alert))}</title></head>"
-        f'<body style="{s["body"]}">{"".join(cards)}'
-        f'<p style="{s["foot"]}">{escape(_footer(alert))}</p></body></html>'
+        f'<body style="{s["body"]}">{_intro(alert, links)}{"".join(cards)}'
+        f'<p style="{s["foot"]}">{"<br>".join(map(escape, _footer(alert, address)))}</p>'
+        "</body></html>"
     )

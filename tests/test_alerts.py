@@ -8,6 +8,7 @@ ROSS module in 2027). Each test reads what the server received.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -22,54 +23,15 @@ from click.testing import CliRunner
 
 from pipeline import stages
 from pipeline.cli import main
-from pipeline.demo import SEED_DAY, demo_pages
-from pipeline.demo.pages import page_from_text
-from pipeline.demo.site import DemoSite
 from pipeline.paths import SEEDS_DIR
 from pipeline.store import open_store
 from tests.smtp_servers import RefusingHandler, smtp_server
-
-FOLLOW_UP = "iss-exit-2028"
-ALSO = "iss-2028-elsewhere"
-SECOND = "ross-first-module-2027"
-T0 = datetime(2026, 3, 2, 10, 20, tzinfo=UTC)
-
-EXTRA_PAGES = {
-    ALSO: """Title: Russia to keep crews on the space station until 2028, NASA says
-Published: 2022-07-27T20:10:00Z
-Section: space
-
-Russia will keep sending cosmonauts to the International Space Station until 2028, NASA's \
-Kathy Lueders said on Wednesday.
-
-According to Lueders, the Russian side indicated that this means remaining on board until \
-2028 rather than pulling out soon after 2024.
-
-Roscosmos chief Yury Borisov had told President Vladimir Putin on Tuesday that Russia would \
-quit the station after 2024 and build its own outpost, ROSS.
-""",
-    SECOND: """Title: Roscosmos says first ROSS module to launch in 2027
-Published: 2022-07-29T08:00:00Z
-Section: space
-
-Roscosmos said on Friday that the first module of its ROSS space station would be launched in \
-2027, once Russia leaves the International Space Station.
-
-Yury Borisov told reporters that the station would cost about 609 billion roubles over the \
-next decade.
-
-Russia has said it will quit the International Space Station after 2024 and build its own \
-outpost.
-""",
-}
+from tests.story_news import ALSO, FOLLOW_UP, SECOND, T0, news_site, run
 
 
 @pytest.fixture
 def site():
-    """The demo site with the seeds and other stories published; the news comes later."""
-    pages = demo_pages() + [page_from_text(s, t, SEED_DAY) for s, t in EXTRA_PAGES.items()]
-    held_back = {FOLLOW_UP, *EXTRA_PAGES}
-    with DemoSite(pages, published={p.slug for p in pages} - held_back) as s:
+    with news_site() as s:
         yield s
 
 
@@ -87,16 +49,6 @@ def set_policy(stories_dir: Path, **alerts) -> None:
     body = "".join(f'{k} = "{v}"\n' for k, v in alerts.items())
     head, rest = text.split("[alerts]\n", 1)
     path.write_text(head + "[alerts]\n" + body + rest.split("\n\n", 1)[1])
-
-
-def run(settings, now: datetime) -> list:
-    """One pass of the pipeline at `now` (the clock of digests, cooldowns and retries)."""
-    return [
-        stages.poll(settings, force=True),
-        stages.fetch_articles(settings),
-        stages.match(settings, now=now),
-        stages.send_alerts(settings, now=now),
-    ]
 
 
 def received(sink) -> list[EmailMessage]:
@@ -140,10 +92,53 @@ def test_an_update_email_says_what_is_new_where_and_why(pipeline, site, mail):
     assert '"According to Lueders, the Russian side indicated that this means remaining on ' in new
     assert "The Daily Orbit, 27 Jul 2022 18:40 UTC" in text
     assert f"{site.url}/articles/{FOLLOW_UP}.html" in text
-    assert "Why this alert: it is the story (match score 0." in text
+    why = text.split("Why this alert: ")[1].split("\n")[0]
+    assert why.startswith("it tells the story (how close to the story: ")
+    assert " out of 100; it names " in why and "Roscosmos" in why
+    assert "match score" not in text and "Alert 1." not in text
     html = html_of(message)
     assert f'<a href="{site.url}/articles/{FOLLOW_UP}.html"' in html
-    assert "<blockquote" in html and "remaining on board until 2028" in html
+    assert "<blockquote" in html and "remaining on board until <mark" in html
+    assert "match score" not in html and "how close to the story" in html
+    # without [site] base_url there is no timeline to link to
+    assert "The story so far" not in text and "The story so far" not in html
+
+
+def test_an_email_says_how_to_stop_it_and_links_the_timeline(make_settings, site, mail):
+    settings = make_settings(site={"base_url": "https://desk.example.org/storywatch/"})
+    run(settings, T0 - timedelta(hours=1))
+    site.publish(FOLLOW_UP)
+    assert run(settings, T0)[3].sent == 1
+    (message,) = received(mail)
+    assert message["List-Unsubscribe"].strip() == (
+        "<mailto:storywatch@localhost?subject=unsubscribe%20iss-withdrawal>"
+    )
+    text, html = text_of(message), html_of(message)
+    page = "https://desk.example.org/storywatch/iss-withdrawal/"
+    assert f"The story so far: {page}\n" in text
+    assert f"Its feed, for a feed reader: {page}updates.xml\n" in text
+    footer = text.split("\n-- \n")[1]
+    assert 'write to storywatch@localhost with the subject "unsubscribe iss-withdrawal"' in footer
+    assert footer.rstrip().endswith("storywatch story mute iss-withdrawal")
+    assert f'<a href="{page}"' in html and f'<a href="{page}updates.xml"' in html
+    assert "storywatch story mute iss-withdrawal" in html
+    # what the story is, in the HTML part too
+    assert "build its own station." in html.split("<body")[1].split("NASA says Russia")[0]
+
+
+def test_the_changed_values_are_marked_in_the_quoted_sentences(pipeline, site, mail):
+    site.publish(FOLLOW_UP)
+    run(pipeline, T0)
+    (message,) = received(mail)
+    html = html_of(message)
+    changed = html.split("What changed</h2>")[1].split("</ul>")[0]
+    # the article's sentence marks the new value, the story's sentence the old one
+    said, had = changed.split("the story had:")
+    assert re.search(r"<mark[^>]*>in 2028</mark> at the earliest", said)
+    assert re.search(r"leave this station <mark[^>]*>after 2024</mark> has been made", had)
+    new = html.split("What is new</h2>")[1].split("What changed</h2>")[0]
+    assert re.search(r"remaining on board until <mark[^>]*>2028</mark>", new)
+    assert "<mark" not in text_of(message)  # the text part quotes the sentences as they are
 
 
 def test_two_updates_of_a_story_read_as_one_thread(pipeline, site, mail):

@@ -3,6 +3,7 @@
 from email import policy
 from email.parser import BytesParser
 
+import feedparser
 import pytest
 
 from pipeline import stages
@@ -59,6 +60,23 @@ def test_unrelated_articles_are_unrelated_and_seed_reprints_are_duplicates(demo_
     assert found[soyuz] == "related"
     assert list(found.values()).count("duplicate") == 5
     assert "emails received:" in output
+
+
+def test_the_demo_ends_with_the_email_the_timeline_and_the_feed(demo_run):
+    settings, mails, output = demo_run
+    end = output.split("emails received:\n")[1].splitlines()
+    folder = settings.site.dir / "iss-withdrawal"
+    assert end[:4] == [
+        f"  {mails[0]}",
+        "the story's timeline, to open in a browser, and its feed, for a feed reader:",
+        f"  {folder / 'index.html'}",
+        f"  {folder / 'updates.xml'}",
+    ]
+    assert "stay on the ISS until 2028" in (folder / "index.html").read_text(encoding="utf-8")
+    feed = feedparser.parse((folder / "updates.xml").read_bytes())
+    assert not feed.bozo and [e.title for e in feed.entries] == [
+        "NASA says Russia now plans to stay on the ISS until 2028"
+    ]
 
 
 def test_demo_refuses_a_database_with_the_users_own_feeds(tmp_path):

@@ -10,6 +10,8 @@ from .. import stages
 from ..config import FeedConfig, Settings, SmtpConfig
 from ..errors import StorywatchError
 from ..paths import SEEDS_DIR
+from ..site_files import story_folder
+from ..site_urls import FEED_FILE, PAGE_FILE
 from ..store import open_store, sql
 from ..stories import load_story
 from .mailsink import MailSink
@@ -76,6 +78,9 @@ def run_demo(settings: Settings, say: Callable[[str], None] = print) -> list[Pat
     say("emails received:" if mails else "no email was sent")
     for path in mails:
         say(f"  {path}")
+    folder = story_folder(settings.site, STORY)
+    say("the story's timeline, to open in a browser, and its feed, for a feed reader:")
+    say(f"  {folder / PAGE_FILE}\n  {folder / FEED_FILE}")
     return mails
 
 

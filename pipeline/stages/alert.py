@@ -1,16 +1,17 @@
-"""Alert: the outbox's due alerts sent over SMTP; failures retried with backoff."""
+"""Alert: the outbox's due alerts sent over SMTP, failures retried with backoff; then each
+story's timeline page and Atom feed rebuilt."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .. import alert_policy, alerts, interrupt, mailer
+from .. import alert_policy, alerts, interrupt, mailer, site_files
 from ..config import Settings
 from ..errors import UsageError
-from ..explanation import stored_facts
 from ..store import Store, open_store
 from ..sync import sync_stories
+from ..timeline import read_timelines
 
 
 class NoSuchAlert(UsageError):
@@ -23,12 +24,31 @@ class SendSummary:
     failed: int = 0
     not_tried: int = 0  # the sender gave up on the server first: due as they were
     why_not_tried: str | None = None
+    timelines: int = 0  # stories whose timeline page or feed changed, and was written
+    timelines_failed: int = 0  # stories whose files could not be written (tried next run)
+    why_timelines_failed: str | None = None
+
+    @property
+    def errors(self) -> int:
+        """Failures besides the alerts' own: the run exits 1 for them too."""
+        return self.timelines_failed
 
     def __str__(self) -> str:
         line = f"alert   {self.sent} sent, {self.failed} failed"
         if self.not_tried:
             line += f", {self.not_tried} not tried, left for the next run ({self.why_not_tried})"
+        if self.timelines:
+            line += f"; timeline and feed of {self.timelines} {_stories(self.timelines)} written"
+        if self.timelines_failed:
+            line += (
+                f"; timeline of {self.timelines_failed} {_stories(self.timelines_failed)} not "
+                f"written ({self.why_timelines_failed})"
+            )
         return line
+
+
+def _stories(n: int) -> str:
+    return "story" if n == 1 else "stories"
 
 
 def send_alerts(
@@ -53,7 +73,8 @@ def send_alerts(
         loaded = {i: load_alert(store, i) for i in ids}
         attempts = {i: row["attempts"] for i, (row, _) in loaded.items()}
         messages = (
-            (i, alerts.render(alert, settings.smtp.sender)) for i, (_, alert) in loaded.items()
+            (i, alerts.render(alert, settings.smtp.sender, site_url=settings.site.base_url))
+            for i, (_, alert) in loaded.items()
         )
         for ident, result in mailer.send(settings.smtp, messages):
             _record(
@@ -61,8 +82,18 @@ def send_alerts(
             )
             if interrupt.requested():
                 break  # the alerts not yet sent stay due as they were
+        if not interrupt.requested():  # else the next run rebuilds them, with what it sends
+            _publish(settings, store, summary)
     interrupt.check(f"{summary.sent} alerts sent")
     return summary
+
+
+def _publish(settings: Settings, store: Store, summary: SendSummary) -> None:
+    """Every story's timeline and feed, written where they changed."""
+    done = site_files.publish(settings.site, read_timelines(store))
+    summary.timelines = len(done.written)
+    summary.timelines_failed = len(done.failed)
+    summary.why_timelines_failed = next(iter(done.failed.values()), None)
 
 
 def _record(
@@ -96,19 +127,11 @@ def load_alert(store: Store, alert_id: int) -> tuple[dict, alerts.Alert]:
         raise NoSuchAlert(f"no alert {alert_id}: `storywatch alerts list` shows them")
     sources: dict[int, list[alerts.Source]] = {}
     for s in store.rows("alert_sources", {"alert_id": alert_id}):
-        sources.setdefault(s["update_match_id"], []).append(_source(s))
-    updates = []
-    for u in store.rows("alert_updates", {"alert_id": alert_id}):
-        facts = stored_facts(u)
-        updates.append(
-            alerts.Update(
-                source=_source(u),
-                new_facts=facts.new_facts,
-                changed=facts.changed_facts,
-                also=sources.get(u["match_id"], []),
-                score=u["score"],
-            )
-        )
+        sources.setdefault(s["update_match_id"], []).append(alerts.Source.of(s))
+    updates = [
+        alerts.Update.of(u, sources.get(u["match_id"], []))
+        for u in store.rows("alert_updates", {"alert_id": alert_id})
+    ]
     thread = store.rows(
         "alert_thread", {"story_id": row["story_id"], "recipient": row["recipient"], "id": alert_id}
     )
@@ -138,7 +161,3 @@ def requeue(settings: Settings, alert_id: int) -> dict:
             message_id = alerts.message_id(f"{row['idempotency_key']}#resend{row['attempts']}")
         store.execute("resend_alert", {"id": alert_id, "message_id": message_id})
         return store.one("alert_by_id", {"id": alert_id})
-
-
-def _source(row: dict) -> alerts.Source:
-    return alerts.Source(row["outlet"], row["title"], row["url"], row["published_at"])
