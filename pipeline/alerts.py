@@ -37,12 +37,12 @@ class Source:
     title: str | None
     url: str | None
     published_at: datetime | None
-    seen_at: datetime | None = None  # when the world saw it: published, or else fetched
+    reported_at: datetime | None = None  # when the world saw it: published, or else seen
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> Source:
         """The source an `article_sources` row describes."""
-        return cls(row["outlet"], row["title"], row["url"], row["published_at"], row.get("seen_at"))
+        return cls(row["outlet"], row["title"], row["url"], row["published_at"], row.get("reported_at"))
 
 
 @dataclass(frozen=True)

@@ -38,14 +38,14 @@ class Timeline:
 
 
 def entry_published(update: alerts.Update) -> datetime | None:
-    return update.source.published_at or update.source.seen_at
+    return update.source.published_at or update.source.reported_at
 
 
 def entry_updated(update: alerts.Update) -> datetime:
     """When an update's entry last changed: its own report, or the last outlet that followed."""
-    times = [s.seen_at or s.published_at for s in (update.source, *update.also)]
+    times = [s.reported_at or s.published_at for s in (update.source, *update.also)]
     known = [t for t in times if t is not None]
-    assert known, "an article's seen_at is never null (it falls back to its fetch time)"
+    assert known, "an article's reported_at is never null (it falls back to when it was seen)"
     return max(known)
 
 

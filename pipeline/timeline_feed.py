@@ -30,7 +30,7 @@ def feed_id(slug: str) -> str:
 
 def entry_id(slug: str, update: alerts.Update) -> str:
     src = update.source
-    seen = iso(src.seen_at or src.published_at)
+    seen = iso(src.reported_at or src.published_at)
     return f"urn:uuid:{uuid.uuid5(ID_SPACE, f'story/{slug}/update/{src.url or src.title}/{seen}')}"
 
 

@@ -105,7 +105,7 @@ def test_run_counts_in_words_and_tells_how_to_poll_now(built):
     )
     assert "in 10 minutes" in lines[1] or "in 9 minutes" in lines[1]
     assert "; 1 alert queued" in lines[3], lines[3]
-    assert lines[4] == "alert   1 sent, 0 failed"
+    assert lines[4] == "alert   1 sent, 0 failed; timeline and feed of 1 story written"
 
 
 def test_counts_are_said_in_words():
