@@ -162,7 +162,7 @@ def _source_line(source: Source) -> str:
     return f"{inert_text(source.outlet) or 'unknown outlet'}, {_when(source.published_at)}"
 
 
-def _changes(update: Update) -> list[Change]:
+def distinct_changes(update: Update) -> list[Change]:
     """A change said twice (in the title and the text) is one change."""
     seen: dict[tuple[str, str], Change] = {}
     for c in update.changed:
@@ -176,7 +176,7 @@ def _why(update: Update) -> str:
         n = len(update.new_facts)
         parts.append(f"{n} {'sentence' if n == 1 else 'sentences'} the story did not have")
     if update.changed:
-        n = len(_changes(update))
+        n = len(distinct_changes(update))
         parts.append(f"{n} {'fact' if n == 1 else 'facts'} with a new value")
     return (
         f"it is the story (match score {update.score:.2f}) and brings "
@@ -205,7 +205,7 @@ def render_text(alert: Alert) -> str:
             out += ["", "What is new:"] + [f'  - "{inert_text(f)}"' for f in update.new_facts]
         if update.changed:
             out += ["", "What changed:"]
-            for c in _changes(update):
+            for c in distinct_changes(update):
                 was, now = inert_text(c["was"]), inert_text(c["now"])
                 out += [f"  - {was} -> {now}", f'    "{inert_text(c["sentence"])}"']
                 if known := c.get("known"):
@@ -279,7 +279,7 @@ def render_html(alert: Alert) -> str:
                 f'<li><span style="{s["was"]}">{_h(c["was"])}</span> &rarr; '
                 f'<span style="{s["now"]}">{_h(c["now"])}</span><br>'
                 f"<small>&ldquo;{_h(c['sentence'])}&rdquo;{_had(c)}</small></li>"
-                for c in _changes(update)
+                for c in distinct_changes(update)
             )
             parts.append(f'<h2 style="{s["h"]}">What changed</h2><ul>{items}</ul>')
         if update.also:
