@@ -196,6 +196,19 @@ def test_a_channel_that_fails_is_retried_with_backoff_and_blocks_no_email_nor_ch
     assert row["status"] == "suppressed" and row["suppressed_reason"].startswith("channel removed")
     assert len(hooks.posts[PHONE]) == 2
 
+    # put back, and the service back up: the operator resends the alert without waiting
+    settings = make_settings(channels=[hooks.url(DESK), hooks.url(PHONE)])
+    config = ["--config", str(config_of(settings))]
+    preview = CliRunner().invoke(main, ["alerts", "preview", str(row["id"]), *config])
+    assert preview.exit_code == 0, preview.output
+    assert preview.output.startswith(f"To: {phone}\nTitle: [Russia leaves the ISS] {HEADLINE}\n")
+    assert PHONE_TOKEN not in preview.output
+    hooks.down.clear()
+    resend = CliRunner().invoke(main, ["alerts", "resend", str(row["id"]), *config])
+    assert resend.exit_code == 0, resend.output
+    assert resend.output.strip() == f"alert {row['id']} posted to {phone}"
+    assert len(hooks.posts[PHONE]) == 3 and outbox(settings)[phone]["status"] == "sent"
+
 
 def test_a_story_may_name_its_own_channels(follow_up, hooks, tmp_path, mail):
     """A story's `[alerts] channels` replace the config's for its updates."""
@@ -290,3 +303,28 @@ def test_a_channel_url_is_shown_with_its_secrets_cut(url, shown, secrets):
     assert problem(url) is None  # apprise takes each of them
     assert mask(url) == shown
     assert not [s for s in secrets if s in mask(url)]
+
+
+def test_a_digest_is_told_short_and_feed_text_arrives_inert():
+    from pipeline.alerts import Alert, Source, Update
+    from pipeline.channel_message import render
+
+    updates = [
+        Update(
+            Source(f"Outlet {n}", f"Headline {n}\u202e\x07", f"https://example.org/{n}", None),
+            new_facts=["A long new sentence about the launch pad " + "and its crane " * 40],
+            changed=[{"was": "2024", "now": "2028", "sentence": "s"}],
+        )
+        for n in range(7)
+    ]
+    alert = Alert(1, "x", "<m>", "story", "The story", updates, delivery="daily")
+    message = render(alert)
+    assert message.title == "[The story] 7 updates (daily): Headline 0"
+    blocks = message.body.split("\n\n")
+    assert [b.splitlines()[0] for b in blocks] == [
+        *(f"Headline {n}" for n in range(5)),
+        "+2 more updates",
+    ]
+    assert "Changed: 2024 -> 2028\nFirst reported by Outlet 0\nhttps://example.org/0" in blocks[0]
+    assert all(len(line) < 220 for line in message.body.splitlines())
+    assert "\u202e" not in message.body and "\x07" not in message.body
