@@ -63,12 +63,19 @@ def alerts_list(
 )
 @with_settings
 def alerts_preview(settings: Settings, alert_id: int, html_file: Path | None) -> None:
-    """Print the email an alert makes (headers and text part), as it would be sent now."""
+    """Print the email an alert makes (headers and text part), as it would be sent now; for an
+    alert to a notification channel, the message posted there."""
     from .alerts import render
     from .stages.alert import load_alert
 
     with open_store(settings.database, read_only=True) as store:
-        _, alert = load_alert(store, alert_id)
+        row, alert = load_alert(store, alert_id)
+    if row["channel_id"] is not None:
+        from . import channel_message
+
+        post = channel_message.render(alert)
+        click.echo(f"To: {row['recipient']}\nTitle: {post.title}\n\n{post.body}")
+        return
     message = render(alert, settings.smtp.sender, site_url=settings.site.base_url)
     for key, value in message.items():
         if key.lower() not in ("mime-version", "content-type"):
@@ -100,4 +107,7 @@ def alerts_resend(settings: Settings, alert_id: int) -> None:
         from .alert_status import explain
 
         raise RecordedFailures(f"alert {alert_id} not sent: {explain(after, datetime.now(UTC))}")
-    click.echo(f"alert {alert_id} sent to {after['recipient']} as {after['message_id']}")
+    if after["channel_id"] is not None:
+        click.echo(f"alert {alert_id} posted to {after['recipient']}")
+    else:
+        click.echo(f"alert {alert_id} sent to {after['recipient']} as {after['message_id']}")

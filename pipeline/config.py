@@ -37,6 +37,7 @@ from .errors import StorywatchError
 
 DEFAULT_FILE = "storywatch.toml"
 ENV_PREFIX = "STORYWATCH_"
+SECRET_KEYS = {"password", "channels"}  # keys whose values are secrets
 HOST_NAME = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$", re.I)
 
 
@@ -55,6 +56,18 @@ def _email_address(value: str) -> str:
 
 # a recipient as written (not normalised, so a story's definition does not change under it)
 EmailAddress = Annotated[str, AfterValidator(_email_address)]
+
+
+def _channel_url(url: SecretStr) -> SecretStr:
+    from .channels import problem  # apprise is loaded only when a channel is configured
+
+    if found := problem(url.get_secret_value()):
+        raise ValueError(found)
+    return url
+
+
+# an apprise URL (`ntfy://...`, `slack://...`, `json://...`): a secret, shown only masked
+ChannelUrl = Annotated[SecretStr, AfterValidator(_channel_url)]
 
 
 def _host_or_network(entry: str) -> str:
@@ -213,6 +226,8 @@ class Settings(BaseSettings):
     database: Path = Path("var/storywatch.duckdb")
     stories_dir: Path = Path("seeds")
     recipients: list[EmailAddress] = []
+    # where updates are posted besides email, for a story whose story.toml names no channels
+    channels: list[ChannelUrl] = []
     feeds: list[FeedConfig] = []
     smtp: SmtpConfig = SmtpConfig()
     http: HttpConfig = HttpConfig()
@@ -392,7 +407,7 @@ def _validation_message(exc: ValidationError, variable_of=lambda loc: None) -> s
         # a whole table as the input says nothing the message does not
         shown = err["type"] != "extra_forbidden" and not isinstance(err["input"], dict | list)
         # a secret is never echoed, not even a mistyped one
-        shown = shown and "password" not in map(str, err["loc"])
+        shown = shown and not SECRET_KEYS & set(map(str, err["loc"]))
         got = f" (got {err['input']!r})" if shown else ""
         message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         problems.append(f"{key}: {message}{got}")

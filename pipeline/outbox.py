@@ -23,19 +23,23 @@ def enqueue_update(
     changed_facts: list[Change],
     now: datetime,
 ) -> int:
-    """An update's alert for each recipient: pending, part of a digest, or suppressed with
-    the reason. Returns how many recipients will hear of it."""
+    """An update's alert for each recipient and each channel: pending, part of a digest, or
+    suppressed with the reason. Returns how many recipients and channels will hear of it."""
     facts = alert_policy.fact_keys(new_facts, changed_facts)
     queued = 0
-    for recipient in story.recipients:
+    # a channel is one more recipient, known by its URL's hash: its label is no unique name
+    addressees = [(r, r, None) for r in story.recipients] + [
+        (f"channel:{c.id}", c.label, c.id) for c in story.channels
+    ]
+    for addressee, recipient, channel_id in addressees:
         outcome = alert_policy.decide(
             story_slug=story.slug,
             article_id=article["id"],
-            recipient=recipient,
+            recipient=addressee,
             policy=story.alerts,
             baseline=bool(article["baseline"]),
             facts=facts,
-            history=_history(store, story_id, recipient),
+            history=_history(store, story_id, recipient, channel_id),
             now=now,
         )
         store.execute(
@@ -45,6 +49,7 @@ def enqueue_update(
                 "story_id": story_id,
                 "match_id": match_id,
                 "recipient": recipient,
+                "channel_id": channel_id,
                 "message_id": alerts.message_id(outcome.key),
                 "status": outcome.status,
                 "suppressed_reason": outcome.reason,
@@ -107,8 +112,12 @@ def _sentences(new_facts: list[str], changed_facts: list[Change]) -> frozenset[s
     return frozenset(new_facts + [c["sentence"] for c in changed_facts])
 
 
-def _history(store: Store, story_id: int, recipient: str) -> alert_policy.History:
-    rows = store.rows("alert_history", {"story_id": story_id, "recipient": recipient})
+def _history(
+    store: Store, story_id: int, recipient: str, channel_id: str | None
+) -> alert_policy.History:
+    rows = store.rows(
+        "alert_history", {"story_id": story_id, "recipient": recipient, "channel_id": channel_id}
+    )
     if not rows:
         return alert_policy.History()
     facts: set[str] = set()

@@ -17,13 +17,15 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     create_model,
     field_validator,
 )
 
 from .alert_policy import AlertPolicy, Delivery, parse_duration
-from .config import EmailAddress, MatchingConfig
+from .channels import Channel
+from .config import ChannelUrl, EmailAddress, MatchingConfig
 from .errors import StorywatchError
 from .outputs import make_folder, write_file
 
@@ -73,6 +75,7 @@ class _AlertsTable(BaseModel):
     model_config = ConfigDict(extra="forbid")
     delivery: Delivery = "immediate"
     cooldown: float = 0.0  # seconds; "15m", "2h", "1d" are read too
+    channels: list[ChannelUrl] = []  # apprise URLs; the config's `channels` if empty
 
     @field_validator("cooldown", mode="before")
     @classmethod
@@ -110,6 +113,9 @@ class Story:
     language: str = "en"
     matching: dict = field(default_factory=dict)  # thresholds this story sets for itself
     alerts: AlertPolicy = AlertPolicy()
+    # where its updates are posted besides email; secrets, so kept out of the database and of
+    # `definition_hash` (an edit of a channel alone is no new definition of the story)
+    channels: list[Channel] = field(default_factory=list)
 
     @property
     def definition_hash(self) -> str:
@@ -149,13 +155,17 @@ class StoryFolders:
     broken: list[BrokenStory]
 
 
-def load_stories(stories_dir: Path, default_recipients: list[str]) -> StoryFolders:
+def load_stories(
+    stories_dir: Path,
+    default_recipients: list[str],
+    default_channels: list[SecretStr] | None = None,
+) -> StoryFolders:
     """Every story folder under `stories_dir`, sorted by slug; a broken one does not stop the
     others, it is returned with its problem."""
     stories, broken = [], []
     for folder in story_folders(stories_dir):
         try:
-            stories.append(load_story(folder, default_recipients))
+            stories.append(load_story(folder, default_recipients, default_channels))
         except StoryError as exc:
             broken.append(BrokenStory(folder.name, str(exc)))
     return StoryFolders(stories, broken)
@@ -177,7 +187,9 @@ def find_story(stories_dir: Path, slug: str, default_recipients: list[str]) -> S
     return load_story(stories_dir / slug, default_recipients)
 
 
-def load_story(folder: Path, default_recipients: list[str]) -> Story:
+def load_story(
+    folder: Path, default_recipients: list[str], default_channels: list[SecretStr] | None = None
+) -> Story:
     where = folder / "story.toml"
     if not SLUG.match(folder.name):
         raise StoryError(
@@ -215,6 +227,7 @@ def load_story(folder: Path, default_recipients: list[str]) -> Story:
         alerts=AlertPolicy(
             delivery=spec.alerts.delivery, cooldown=timedelta(seconds=spec.alerts.cooldown)
         ),
+        channels=[Channel(url) for url in spec.alerts.channels or default_channels or []],
     )
 
 

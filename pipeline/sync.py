@@ -37,7 +37,7 @@ class SyncedStories:
 def sync_stories(store: Store, settings: Settings) -> SyncedStories:
     """The stories in the database match their folders; a folder that does not load is
     recorded in story_load_errors (and its story, if it had loaded before, left as it was)."""
-    folders = load_stories(settings.stories_dir, settings.recipients)
+    folders = load_stories(settings.stories_dir, settings.recipients, settings.channels)
     synced = [(_sync_story(store, story), story) for story in folders.stories]
     with store.transaction():
         for broken in folders.broken:

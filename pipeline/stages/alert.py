@@ -1,17 +1,19 @@
-"""Alert: the outbox's due alerts sent over SMTP, failures retried with backoff; then each
-story's timeline page and Atom feed rebuilt."""
+"""Alert: the outbox's due alerts sent over SMTP and posted to notification channels; failures
+retried with backoff; then each story's timeline page and Atom feed rebuilt."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .. import alert_policy, alerts, interrupt, mailer, site_files
+from .. import alert_policy, alerts, channel_message, channels, interrupt, mailer, site_files
 from ..config import Settings
 from ..errors import UsageError
 from ..store import Store, open_store
-from ..sync import sync_stories
+from ..sync import SyncedStories, sync_stories
 from ..timeline import read_timelines
+
+CHANNEL_REMOVED = "channel removed: no longer among the story's channels"
 
 
 class NoSuchAlert(UsageError):
@@ -20,10 +22,12 @@ class NoSuchAlert(UsageError):
 
 @dataclass
 class SendSummary:
-    sent: int = 0
+    sent: int = 0  # emails and channel posts
     failed: int = 0
     not_tried: int = 0  # the sender gave up on the server first: due as they were
     why_not_tried: str | None = None
+    channels_sent: int = 0  # of `sent` and `failed`, those to notification channels
+    channels_failed: int = 0
     timelines: int = 0  # stories whose timeline page or feed changed, and was written
     timelines_failed: int = 0  # stories whose files could not be written (tried next run)
     why_timelines_failed: str | None = None
@@ -35,6 +39,8 @@ class SendSummary:
 
     def __str__(self) -> str:
         line = f"alert   {self.sent} sent, {self.failed} failed"
+        if self.channels_sent or self.channels_failed:
+            line += f" (channels: {self.channels_sent} sent, {self.channels_failed} failed)"
         if self.not_tried:
             line += f", {self.not_tried} not tried, left for the next run ({self.why_not_tried})"
         if self.timelines:
@@ -54,34 +60,40 @@ def _stories(n: int) -> str:
 def send_alerts(
     settings: Settings, *, only: list[int] | None = None, now: datetime | None = None
 ) -> SendSummary:
-    """Send every due alert of the outbox (or the alerts `only` names, due or not); a failure
-    is recorded and retried with backoff, a permanent refusal is recorded and not retried, and
-    an alert the sender did not get to (it gave up on the server first) is left as it was.
+    """Send every due alert of the outbox (or the alerts `only` names, due or not): emails
+    over SMTP, then posts to notification channels, each channel on its own (one that fails
+    holds up no email and no other channel). A failure is recorded and retried with backoff, a
+    permanent refusal is recorded and not retried, and an alert the sender did not get to (it
+    gave up on the server first) is left as it was.
 
     The database stays open while mail goes out, unlike other stages' network work: each
     alert is marked the moment the server accepts it, so that a crash can cost at most one
-    duplicate (see `alerts.message_id`), never a batch of them.
+    duplicate (see `alerts.message_id`), never a batch of them. The same holds for a channel.
     """
     now = now or datetime.now(UTC)
     summary = SendSummary()
     with open_store(settings.database) as store:
         # the stories as they are now: a recipient removed since the match gets nothing
-        sync_stories(store, settings)
+        synced = sync_stories(store, settings)
         ids = (
             only if only is not None else [r["id"] for r in store.rows("alerts_due", {"now": now})]
         )
         loaded = {i: load_alert(store, i) for i in ids}
-        attempts = {i: row["attempts"] for i, (row, _) in loaded.items()}
+        retry = {
+            i: now + alert_policy.retry_delay(row["attempts"] + 1) for i, (row, _) in loaded.items()
+        }
         messages = (
             (i, alerts.render(alert, settings.smtp.sender, site_url=settings.site.base_url))
-            for i, (_, alert) in loaded.items()
+            for i, (row, alert) in loaded.items()
+            if row["channel_id"] is None
         )
         for ident, result in mailer.send(settings.smtp, messages):
-            _record(
-                store, summary, ident, result, now + alert_policy.retry_delay(attempts[ident] + 1)
-            )
+            _record(store, summary, ident, result, retry[ident])
             if interrupt.requested():
                 break  # the alerts not yet sent stay due as they were
+        posts = [(row, alert) for row, alert in loaded.values() if row["channel_id"] is not None]
+        if posts and not interrupt.requested():
+            _post(store, summary, synced, posts, retry)
         if not interrupt.requested():  # else the next run rebuilds them, with what it sends
             _publish(settings, store, summary)
     interrupt.check(f"{summary.sent} alerts sent")
@@ -94,10 +106,40 @@ def _publish(settings: Settings, store: Store, summary: SendSummary) -> None:
     summary.timelines = len(done.written)
     summary.timelines_failed = len(done.failed)
     summary.why_timelines_failed = next(iter(done.failed.values()), None)
+def _post(
+    store: Store,
+    summary: SendSummary,
+    synced: SyncedStories,
+    posts: list[tuple[dict, alerts.Alert]],
+    retry: dict[int, datetime],
+) -> None:
+    """Each alert for a channel posted, one at a time, and recorded before the next. The URL
+    comes from the configuration as it is now: the database never holds it."""
+    current = {(story.slug, c.id): c for _, story in synced.stories for c in story.channels}
+    paused = {broken.slug for broken in synced.broken}
+    for row, alert in posts:
+        channel = current.get((row["story_slug"], row["channel_id"]))
+        if channel is None and row["story_slug"] in paused:
+            # its channels are in the story.toml that does not load: they wait for the fix
+            waiting = mailer.SendResult(f"story {row['story_slug']} does not load", tried=False)
+            _record(store, summary, row["id"], waiting, retry[row["id"]])
+        elif channel is None:
+            store.execute("suppress_alert", {"id": row["id"], "reason": CHANNEL_REMOVED})
+        else:
+            message = channel_message.render(alert)
+            error = channels.send(channel.url.get_secret_value(), message.title, message.body)
+            _record(store, summary, row["id"], mailer.SendResult(error), retry[row["id"]], True)
+        if interrupt.requested():
+            break  # the posts not yet made stay due as they were
 
 
 def _record(
-    store: Store, summary: SendSummary, ident: int, result: mailer.SendResult, retry: datetime
+    store: Store,
+    summary: SendSummary,
+    ident: int,
+    result: mailer.SendResult,
+    retry: datetime,
+    channel: bool = False,
 ) -> None:
     """What the server said about one alert, on its row and in the summary."""
     if not result.tried:  # no attempt of its own: its row stays as it was
@@ -105,9 +147,11 @@ def _record(
         summary.why_not_tried = result.error
     elif result.ok:
         summary.sent += 1
+        summary.channels_sent += channel
         store.execute("mark_alert_sent", {"id": ident})
     else:
         summary.failed += 1
+        summary.channels_failed += channel
         store.execute(
             "mark_alert_failed",
             {

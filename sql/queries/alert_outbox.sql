@@ -1,5 +1,5 @@
 -- The outbox for people: newest first, optionally one status or one story.
-SELECT al.id, s.slug AS story, al.recipient, al.status, coalesce(al.delivery, 'immediate')
+SELECT al.id, s.slug AS story, al.recipient, al.channel_id, al.status, coalesce(al.delivery, 'immediate')
            AS delivery, al.attempts, al.created_at, al.sent_at, al.next_attempt_at,
        al.last_error, al.suppressed_reason, al.message_id, coalesce(al.gave_up, false) AS gave_up,
        (SELECT count(*) FROM alert_matches am WHERE am.alert_id = al.id) AS updates,
