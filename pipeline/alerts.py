@@ -42,7 +42,9 @@ class Source:
     @classmethod
     def of(cls, row: dict[str, Any]) -> Source:
         """The source an `article_sources` row describes."""
-        return cls(row["outlet"], row["title"], row["url"], row["published_at"], row.get("reported_at"))
+        return cls(
+            row["outlet"], row["title"], row["url"], row["published_at"], row.get("reported_at")
+        )
 
 
 @dataclass(frozen=True)

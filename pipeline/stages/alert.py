@@ -106,6 +106,8 @@ def _publish(settings: Settings, store: Store, summary: SendSummary) -> None:
     summary.timelines = len(done.written)
     summary.timelines_failed = len(done.failed)
     summary.why_timelines_failed = next(iter(done.failed.values()), None)
+
+
 def _post(
     store: Store,
     summary: SendSummary,
