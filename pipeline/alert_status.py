@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from .alert_policy import MUTED, RETIRED
+
 
 def resend_hint(alert_id: int) -> str:
     return f"storywatch alerts resend {alert_id}"
@@ -26,7 +28,11 @@ def explain(row: Mapping[str, Any], now: datetime) -> str:
     if kind == "sent":
         return f"sent {_at(row['sent_at'])} as {row['message_id']}"
     if kind == "suppressed":
-        return f"held back: {row['suppressed_reason']}; to send it anyway: {resend_hint(row['id'])}"
+        reason = row["suppressed_reason"] or ""
+        if reason == RETIRED:
+            return f"held back: {reason}"
+        when = "once unmuted, " if reason.startswith(MUTED) else ""
+        return f"held back: {reason}; {when}to send it anyway: {resend_hint(row['id'])}"
     if kind == "gave up":
         return (
             f"gave up ({row['last_error']}) after {_attempts(row['attempts'])}: not retried; "

@@ -1,6 +1,6 @@
 """The `storywatch` command: a thin shell over the stages and the store. What every command
 shares (settings, errors as one line and an exit code) is in `cli_common`; the outbox's
-commands are in `cli_alerts`."""
+commands are in `cli_alerts`, the stories' in `cli_stories`."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import click
 from . import interrupt, stages
 from .cli_alerts import alerts_group
 from .cli_common import EXIT_CODES, Storywatch, exit_for, with_settings
+from .cli_stories import story_group
 from .config import Settings
 from .errors import RecordedFailures, UsageError
 from .outputs import make_folder
 from .stage_registry import BY_NAME
 from .store import open_store
-from .stories import new_story_folder, write_story
 
 
 @click.group(
@@ -126,42 +126,6 @@ def query(settings: Settings, sql_text: str, max_rows: int) -> None:
     no settings."""
     with open_store(settings.database, read_only=True) as store:
         store.show(sql_text, max_rows=max_rows, max_width=160)
-
-
-@main.group()
-def story() -> None:
-    """Manage the stories storywatch follows."""
-
-
-@story.command("add")
-@click.argument("name")
-@click.argument("sources", nargs=-1, required=True, metavar="FILE_OR_URL...")
-@click.option("--description", default="", help="One line saying what the story is.")
-@with_settings
-def story_add(settings: Settings, name: str, sources: tuple[str, ...], description: str) -> None:
-    """Create a story folder from seed documents (text or HTML files, or article URLs)."""
-    from .seeding import read_sources
-
-    new_story_folder(settings.stories_dir, name)  # a bad name is told before any page is fetched
-    documents = read_sources(settings, sources)
-    folder = write_story(settings.stories_dir, name, description, documents)
-    click.echo(f"created {folder} with {len(documents)} documents; `storywatch init` loads it")
-
-
-@story.command("list")
-@with_settings
-def story_list(settings: Settings) -> None:
-    """The stories in the stories folder, and the folders that are broken with their problem."""
-    from .stories import load_stories
-
-    folders = load_stories(settings.stories_dir, settings.recipients)
-    for s in folders.stories:
-        who = ", ".join(s.recipients) or "nobody"
-        click.echo(
-            f"{s.slug}: {s.name} ({len(s.documents)} documents; alerts {s.alert_policy} to {who})"
-        )
-    for broken in folders.broken:
-        click.echo(f"{broken.slug}: BROKEN, not matched until fixed: {broken.error}")
 
 
 @main.group()
@@ -316,3 +280,4 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
 
 
 main.add_command(alerts_group)
+main.add_command(story_group)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeAlias
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -26,9 +27,12 @@ from .alert_policy import AlertPolicy, Delivery, parse_duration
 from .config import EmailAddress, MatchingConfig
 from .errors import StorywatchError
 from .outputs import make_folder, write_file
+from .rules import Rules
+from .story_toml import DocumentEntry, new_story_toml
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 class StoryError(StorywatchError, ValueError):
@@ -80,6 +84,47 @@ class _AlertsTable(BaseModel):
         return parse_duration(value).total_seconds()
 
 
+def _phrase(value: str) -> str:
+    if not value.split():
+        raise ValueError("an empty word or phrase matches everything; drop it")
+    return " ".join(value.split())
+
+
+def _language_tag(value: str) -> str:
+    if not LANGUAGE_TAG.match(value):
+        raise ValueError(f"{value!r} is not a language tag (such as en, de, pt-BR)")
+    return value
+
+
+Phrase = Annotated[str, AfterValidator(_phrase)]
+
+
+class _RulesTable(BaseModel):
+    """`[rules]`: what an article must say, or must not, to be the story (see `rules`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    # an entry that is a list is mentioned when any of its phrases is
+    must_mention: list[Phrase | list[Phrase]] = []
+    must_not_mention: list[Phrase] = []
+    languages: list[Annotated[str, AfterValidator(_language_tag)]] = []
+
+    @field_validator("must_mention")
+    @classmethod
+    def _no_empty_alternatives(cls, entries: list) -> list:
+        if any(isinstance(e, list) and not e for e in entries):
+            raise ValueError("an empty list of alternatives can never be mentioned; drop it")
+        return entries
+
+    def rules(self) -> Rules:
+        return Rules(
+            must_mention=tuple(
+                tuple(e) if isinstance(e, list) else (e,) for e in self.must_mention
+            ),
+            must_not_mention=tuple(self.must_not_mention),
+            languages=tuple(self.languages),
+        )
+
+
 class _StoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -89,6 +134,7 @@ class _StoryFile(BaseModel):
     language: str = "en"
     matching: MatchingOverrides = MatchingOverrides()
     alerts: _AlertsTable = _AlertsTable()
+    rules: _RulesTable = _RulesTable()
     documents: list[_DocumentEntry] = []
 
 
@@ -97,6 +143,7 @@ class SeedDocument:
     file: str
     source: str  # the document's URL where known, else its file name
     text: str
+    kind: str | None = None  # what it is, for people ("original report")
 
 
 @dataclass(frozen=True)
@@ -110,6 +157,7 @@ class Story:
     language: str = "en"
     matching: dict = field(default_factory=dict)  # thresholds this story sets for itself
     alerts: AlertPolicy = AlertPolicy()
+    rules: Rules = Rules()
 
     @property
     def definition_hash(self) -> str:
@@ -125,9 +173,19 @@ class Story:
             *self.recipients,
         ):
             h.update(part.encode() + b"\0")
+        if self.rules:  # a story without rules keeps the hash it had before there were any
+            h.update(json.dumps(self.rules_json(), sort_keys=True).encode() + b"\0")
         for doc in self.documents:
             h.update(doc.source.encode() + b"\0" + doc.text.encode() + b"\0")
         return h.hexdigest()[:16]
+
+    def rules_json(self) -> dict[str, list]:
+        """The rules as story.toml and `story_definitions` hold them."""
+        return {
+            "must_mention": [list(e) for e in self.rules.must_mention],
+            "must_not_mention": list(self.rules.must_not_mention),
+            "languages": list(self.rules.languages),
+        }
 
 
 @dataclass(frozen=True)
@@ -177,30 +235,30 @@ def find_story(stories_dir: Path, slug: str, default_recipients: list[str]) -> S
     return load_story(stories_dir / slug, default_recipients)
 
 
-def load_story(folder: Path, default_recipients: list[str]) -> Story:
+def load_story(folder: Path, default_recipients: list[str], text: str | None = None) -> Story:
+    """The story of a folder; with `text`, as it would be with that story.toml (to check an
+    edit before it is saved)."""
     where = folder / "story.toml"
     if not SLUG.match(folder.name):
         raise StoryError(
             f"{folder}: folder name must be lower-case letters, digits and '-'; rename the folder"
         )
     try:
-        spec = _StoryFile(**tomllib.loads(read_text(where)))
+        spec = _StoryFile(**tomllib.loads(read_text(where) if text is None else text))
     except tomllib.TOMLDecodeError as exc:
         raise StoryError(f"{where}: not valid TOML: {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise StoryError(f"{where}: {problems}") from None
-    entries = spec.documents or [
-        _DocumentEntry(file=p.name)
-        for p in sorted(folder.iterdir())
-        if p.suffix in DOCUMENT_SUFFIXES and p.name != "README.md"
-    ]
+    entries = spec.documents or [_DocumentEntry(file=name) for name in implicit_documents(folder)]
     documents = []
     for entry in entries:
         path = folder / entry.file
         if not path.is_file():
             raise StoryError(f"{where}: document {entry.file} not found; add it or drop its entry")
-        documents.append(SeedDocument(entry.file, entry.url or entry.file, read_text(path)))
+        documents.append(
+            SeedDocument(entry.file, entry.url or entry.file, read_text(path), entry.kind)
+        )
     if not documents:
         raise StoryError(f"{folder}: a story needs at least one seed document (a .txt or .md file)")
     return Story(
@@ -215,7 +273,18 @@ def load_story(folder: Path, default_recipients: list[str]) -> Story:
         alerts=AlertPolicy(
             delivery=spec.alerts.delivery, cooldown=timedelta(seconds=spec.alerts.cooldown)
         ),
+        rules=spec.rules.rules(),
     )
+
+
+def implicit_documents(folder: Path) -> list[str]:
+    """The documents of a story whose story.toml lists none: every .txt and .md file of its
+    folder but README.md, by name."""
+    return [
+        p.name
+        for p in sorted(folder.iterdir())
+        if p.suffix in DOCUMENT_SUFFIXES and p.name != "README.md"
+    ]
 
 
 def read_bytes(path: Path) -> bytes:
@@ -272,27 +341,35 @@ def new_story_folder(stories_dir: Path, name: str) -> Path:
     return folder
 
 
-def write_story(
-    stories_dir: Path, name: str, description: str, documents: list[tuple[str, str, str | None]]
-) -> Path:
-    """Create a story folder from (file name, text, url) triples; refuses to overwrite one."""
+@dataclass(frozen=True)
+class NewSeed:
+    """A seed document to write into a story's folder."""
+
+    file: str
+    text: str
+    url: str | None = None
+    language: str | None = None  # as its page declares it, or as it was detected
+
+
+def write_story(stories_dir: Path, name: str, description: str, documents: list[NewSeed]) -> Path:
+    """Create a story folder with its seed documents and a complete story.toml; refuses to
+    overwrite one. Its language is its pages' where they agree on one, else English."""
     folder = new_story_folder(stories_dir, name)
     make_folder(folder)
-    lines = [
-        f"name = {_toml_str(name)}",
-        f"description = {_toml_str(description)}",
-        "recipients = []",
-        'alert_policy = "updates"',
-    ]
-    for file, text, url in documents:
-        write_file(folder / file, text)
-        lines += ["", "[[documents]]", f"file = {_toml_str(file)}"]
-        if url:
-            lines.append(f"url = {_toml_str(url)}")
-    write_file(folder / "story.toml", "\n".join(lines) + "\n")
+    for doc in documents:
+        write_file(folder / doc.file, doc.text)
+    languages = {d.language.split("-")[0] for d in documents if d.language}
+    entries = [DocumentEntry(d.file, d.url) for d in documents]
+    language = languages.pop() if len(languages) == 1 else "en"
+    write_file(folder / "story.toml", new_story_toml(name, description, language, entries))
     return folder
 
 
-def _toml_str(value: str) -> str:
-    # a JSON string is a valid TOML basic string: same quotes, same escapes
-    return json.dumps(value, ensure_ascii=False)
+def seed_file_name(title: str, taken: set[str]) -> str:
+    """A seed document's file name, from its title ("ross-module-2027.txt"), unlike those
+    `taken`."""
+    stem = slugify(title)[:60].rstrip("-") or "seed"
+    name, n = f"{stem}.txt", 2
+    while name in taken:
+        name, n = f"{stem}-{n}.txt", n + 1
+    return name
