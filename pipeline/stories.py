@@ -32,6 +32,7 @@ from .story_toml import DocumentEntry, new_story_toml
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SEED_NAME_CHARS = 60  # a seed file's name, from its title, is at most this long (and .txt)
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -368,7 +369,10 @@ def write_story(stories_dir: Path, name: str, description: str, documents: list[
 def seed_file_name(title: str, taken: set[str]) -> str:
     """A seed document's file name, from its title ("ross-module-2027.txt"), unlike those
     `taken`."""
-    stem = slugify(title)[:60].rstrip("-") or "seed"
+    stem = slugify(title)
+    if len(stem) > SEED_NAME_CHARS:  # cut at a word's end
+        stem = stem[: SEED_NAME_CHARS + 1].rsplit("-", 1)[0]
+    stem = stem or "seed"
     name, n = f"{stem}.txt", 2
     while name in taken:
         name, n = f"{stem}-{n}.txt", n + 1
