@@ -2,10 +2,10 @@
 article must mention or must not, and the languages it may be in. Applied after the matcher's
 verdict, pure: a rule can only turn an article away, never make one the story.
 
-A phrase is found case aside (casefold) and as whole words (a letter, mark or digit on neither
-side), so "ISS" is not in "missing". In scripts written without spaces between words (Chinese,
-Japanese, Thai...) and in Korean, where particles stick to the nouns, a phrase is found inside
-the run of letters it sits in.
+A phrase is found case and accents aside ("Société" in "SOCIETE") and as whole words (a
+letter, mark or digit on neither side), so "ISS" is not in "missing". In scripts written
+without spaces between words (Chinese, Japanese, Thai...) and in Korean, where particles stick
+to the nouns, a phrase is found inside the run of letters it sits in.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ STORY_VERDICTS = ("duplicate", "rehash", "update")
 # it names the story, and tells something the reader does not follow
 TURNED_AWAY: Verdict = "related"
 _LETTER = r"[\p{L}\p{M}\p{N}]"
+_ACCENT = regex.compile(r"(?<=[\p{Latin}\p{Greek}\p{Cyrillic}]\p{M}*)\p{M}")
 _SPACELESS = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
 )
@@ -57,8 +58,11 @@ class Rules:
 
 
 def normalise(text: str) -> str:
-    """Text as phrases are looked for in it: compatibility forms folded, case aside."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Text as phrases are looked for in it: compatibility forms folded (full-width letters),
+    case aside, and the accents of Latin, Greek and Cyrillic letters, which capitals often
+    drop ("SOCIETE", "ΟΔΥΣΣΕΑΣ"); the marks of scripts whose vowels they are stay."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return unicodedata.normalize("NFC", _ACCENT.sub("", decomposed))
 
 
 @lru_cache(maxsize=4096)
