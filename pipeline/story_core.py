@@ -85,7 +85,8 @@ def resolve(settings: Settings, name: str) -> str:
     if slugify(name) in live:
         return slugify(name)
     for row in _stored(settings, "stories", {}):
-        if row["retired_at"] and wanted in (row["slug"], row["name"].casefold(), slugify(name)):
+        named = row["slug"] in (name, slugify(name)) or row["name"].casefold() == wanted
+        if row["retired_at"] and named:
             return row["slug"]
     known = ", ".join(live) or "none yet (`storywatch story add`)"
     raise StoryError(f"no story {name!r} in {settings.stories_dir}; the stories are: {known}")

@@ -3,4 +3,5 @@
 UPDATE alerts SET status = 'suppressed', suppressed_reason = $reason
 WHERE story_id = $story_id
   AND (status = 'pending' OR (status = 'failed' AND NOT coalesce(gave_up, false)))
-  AND ($due::TIMESTAMPTZ IS NULL OR next_attempt_at <= $due::TIMESTAMPTZ);
+  AND ($due::TIMESTAMPTZ IS NULL OR next_attempt_at <= $due::TIMESTAMPTZ)
+RETURNING id;
