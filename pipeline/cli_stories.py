@@ -3,6 +3,7 @@ reader manages them. What each command does is `story_core`; here is what it say
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import click
@@ -206,7 +207,7 @@ def story_rules(
     for line in story.rules.describe() or ["no rules"]:
         click.echo(f"{story.slug}: {line}")
     for key, value in sorted(story.matching.items()):
-        click.echo(f"{story.slug}: [matching] {key} = {value}")
+        click.echo(f"{story.slug}: [matching] {key} = {json.dumps(value)}")
     if any(changes):
         click.echo(f"saved; {NEXT_RUN} (articles judged before keep their verdicts)")
 

@@ -105,22 +105,28 @@ class _RulesTable(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     # an entry that is a list is mentioned when any of its phrases is
-    must_mention: list[Phrase | list[Phrase]] = []
+    must_mention: list[list[Phrase]] = []
     must_not_mention: list[Phrase] = []
     languages: list[Annotated[str, AfterValidator(_language_tag)]] = []
 
+    @field_validator("must_mention", mode="before")
+    @classmethod
+    def _entries_as_alternatives(cls, entries: Any) -> Any:
+        # "ISS" is the entry ["ISS"]: one phrase, no alternative
+        if isinstance(entries, list):
+            return [[e] if isinstance(e, str) else e for e in entries]
+        return entries
+
     @field_validator("must_mention")
     @classmethod
-    def _no_empty_alternatives(cls, entries: list) -> list:
-        if any(isinstance(e, list) and not e for e in entries):
+    def _no_empty_alternatives(cls, entries: list[list[str]]) -> list[list[str]]:
+        if any(not e for e in entries):
             raise ValueError("an empty list of alternatives can never be mentioned; drop it")
         return entries
 
     def rules(self) -> Rules:
         return Rules(
-            must_mention=tuple(
-                tuple(e) if isinstance(e, list) else (e,) for e in self.must_mention
-            ),
+            must_mention=tuple(tuple(e) for e in self.must_mention),
             must_not_mention=tuple(self.must_not_mention),
             languages=tuple(self.languages),
         )

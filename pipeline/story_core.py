@@ -106,12 +106,17 @@ def _folder(settings: Settings, name: str) -> Path:
 # -- checking and saving story.toml ---------------------------------------------------------------
 
 
-def save_story_toml(settings: Settings, folder: Path, text: str) -> Story:
+def save_story_toml(
+    settings: Settings, folder: Path, text: str, *, keep_rejected: bool = False
+) -> Story:
     """Save `text` as the folder's story.toml if the story loads with it; else keep the old
-    file, keep the text in story.toml.rejected, and raise the StoryError saying why."""
+    file and raise the StoryError saying why (with `keep_rejected`, after keeping the text in
+    story.toml.rejected, for its author to try again)."""
     try:
         story = load_story(folder, settings.recipients, text=text)
     except StoryError as exc:
+        if not keep_rejected:
+            raise StoryError(f"{exc} (story.toml kept as it was)") from None
         write_file(folder / REJECTED, text)
         raise StoryError(
             f"{exc} (story.toml kept as it was; the edit is in {folder / REJECTED})"
@@ -131,7 +136,7 @@ def edit_story(settings: Settings, name: str, editor: Callable[[str], str | None
     new = editor(old)
     if new is None or new == old:
         return None
-    return save_story_toml(settings, folder, new)
+    return save_story_toml(settings, folder, new, keep_rejected=True)
 
 
 # -- adding stories and seeds ---------------------------------------------------------------------

@@ -12,8 +12,6 @@ import tomlkit
 from tomlkit.items import AoT, Table
 from tomlkit.toml_document import TOMLDocument
 
-RULE_KEYS = ("must_mention", "must_not_mention", "languages")
-
 
 @dataclass(frozen=True)
 class DocumentEntry:
@@ -170,9 +168,3 @@ def set_rules(
                     matching[key] = value
 
     return change
-
-
-def current_rules(text: str) -> dict[str, Any]:
-    """The `[rules]` and `[matching]` tables of a story.toml, as plain values."""
-    doc = tomlkit.parse(text).unwrap()
-    return {"rules": doc.get("rules", {}), "matching": doc.get("matching", {})}
