@@ -9,10 +9,10 @@ listed in that update's email.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 from .explanation import Change, Reasons
 
@@ -20,6 +20,7 @@ Delivery = Literal["immediate", "hourly", "daily"]
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$")
 UNIT_SECONDS = {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 FIRST_RETRY = timedelta(minutes=1)
+MUTED, RETIRED = "muted", "story retired"  # how a held story's suppressed alerts begin
 # A mail server down for a day must not lose its alerts: retries go on, at most this far apart.
 MAX_RETRY = timedelta(hours=1)
 
@@ -111,13 +112,17 @@ def decide(
     facts: frozenset[str],
     history: History,
     now: datetime,
+    hold: str | None = None,
 ) -> Outcome:
-    """The outbox's row for one update and one recipient."""
+    """The outbox's row for one update and one recipient; `hold`: why the story's alerts are
+    held back now (it is muted), if they are."""
     own = update_key(story_slug, article_id, recipient)
 
     def suppressed(reason: str) -> Outcome:
         return Outcome(own, "suppressed", now, policy.delivery, reason)
 
+    if hold:
+        return suppressed(hold)
     if baseline:
         return suppressed("baseline: in the feed's backlog at its first poll")
     if facts and facts <= history.facts:
@@ -160,6 +165,17 @@ def corroborated(
         for u in updates
         if (duplicate_of is not None and duplicate_of in u.article_ids) or covered & u.sentences
     ]
+
+
+def hold_reason(hold: Mapping[str, Any]) -> str:
+    """Why a story's alerts are held back, from its `story_holds` row: the
+    `suppressed_reason` of each."""
+    if hold["retired_at"] is not None:
+        return RETIRED
+    if hold["muted_until"] is None:
+        return f"{MUTED}: the story is muted until unmuted"
+    until = hold["muted_until"].astimezone(UTC)
+    return f"{MUTED}: the story is muted until {until:%Y-%m-%d %H:%M} UTC"
 
 
 def retry_delay(attempts: int) -> timedelta:

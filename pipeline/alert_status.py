@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from .alert_policy import MUTED, RETIRED
 from .plural import plural
 
 
@@ -28,7 +29,11 @@ def explain(row: Mapping[str, Any], now: datetime) -> str:
     if kind == "sent":
         return f"sent {_at(row['sent_at'])} as {row['message_id']}"
     if kind == "suppressed":
-        return f"held back: {row['suppressed_reason']}; to send it anyway: {resend_hint(row['id'])}"
+        reason = row["suppressed_reason"] or ""
+        if reason == RETIRED:
+            return f"held back: {reason}"
+        when = "once unmuted, " if reason.startswith(MUTED) else ""
+        return f"held back: {reason}; {when}to send it anyway: {resend_hint(row['id'])}"
     if kind == "gave up":
         return (
             f"gave up ({row['last_error']}) after {plural(row['attempts'], 'attempt')}: "

@@ -1,6 +1,7 @@
 """The `storywatch` command: a thin shell over the stages and the store. What every command
 shares (settings, errors as one line and an exit code, `--json`, progress bars) is in
-`cli_common`; the outbox's commands are in `cli_alerts`, `storywatch status` in `cli_status`."""
+`cli_common`; the outbox's commands are in `cli_alerts`, the stories' in `cli_stories`,
+`storywatch status` in `cli_status`."""
 
 from __future__ import annotations
 
@@ -24,13 +25,13 @@ from .cli_common import (
     with_settings,
 )
 from .cli_status import next_poll, next_poll_line, status
+from .cli_stories import story_group
 from .config import Settings
 from .errors import RecordedFailures, UsageError
 from .outputs import make_folder
 from .plural import plural
 from .stage_registry import BY_NAME, selected
 from .store import open_store
-from .stories import new_story_folder, write_story
 
 
 @click.group(
@@ -173,60 +174,6 @@ def query(settings: Settings, sql_text: str, max_rows: int, output: str) -> None
         echo_json([dict(zip(columns, row, strict=True)) for row in rows])
     else:
         echo_csv(columns, rows)
-
-
-@main.group()
-def story() -> None:
-    """Manage the stories storywatch follows."""
-
-
-@story.command("add")
-@click.argument("name")
-@click.argument("sources", nargs=-1, required=True, metavar="FILE_OR_URL...")
-@click.option("--description", default="", help="One line saying what the story is.")
-@with_settings
-def story_add(settings: Settings, name: str, sources: tuple[str, ...], description: str) -> None:
-    """Create a story folder from seed documents (text or HTML files, or article URLs)."""
-    from .seeding import read_sources
-
-    new_story_folder(settings.stories_dir, name)  # a bad name is told before any page is fetched
-    documents = read_sources(settings, sources)
-    folder = write_story(settings.stories_dir, name, description, documents)
-    click.echo(
-        f"created {folder} with {plural(len(documents), 'document')}; `storywatch init` loads it"
-    )
-
-
-@story.command("list")
-@json_option
-@with_settings
-def story_list(settings: Settings, as_json: bool) -> None:
-    """The stories in the stories folder, and the folders that are broken with their problem."""
-    from .stories import load_stories
-
-    folders = load_stories(settings.stories_dir, settings.recipients)
-    if as_json:
-        listed = [
-            {
-                "slug": s.slug,
-                "name": s.name,
-                "description": s.description,
-                "recipients": s.recipients,
-                "alert_policy": s.alert_policy,
-                "documents": len(s.documents),
-                "error": None,
-            }
-            for s in folders.stories
-        ]
-        listed += [{"slug": b.slug, "error": b.error} for b in folders.broken]
-        echo_json(listed)
-        return
-    for s in folders.stories:
-        who = ", ".join(s.recipients) or "nobody"
-        documents = plural(len(s.documents), "document")
-        click.echo(f"{s.slug}: {s.name} ({documents}; alerts {s.alert_policy} to {who})")
-    for broken in folders.broken:
-        click.echo(f"{broken.slug}: BROKEN, not matched until fixed: {broken.error}")
 
 
 @main.group()
@@ -383,3 +330,4 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
 
 main.add_command(alerts_group)
 main.add_command(status)
+main.add_command(story_group)

@@ -13,7 +13,7 @@ the documents against these types.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple, NotRequired
+from typing import Any, Literal, NamedTuple, NotRequired
 
 from pydantic import TypeAdapter
 
@@ -38,6 +38,17 @@ class NearestSentence(TypedDict):
     cover: float  # weighted share of `sentence` that `known_as` says
 
 
+class RuleExclusion(TypedDict):
+    """A rule of the story's (its story.toml's `[rules]`) that turned the article away,
+    whatever the matcher found: the article is `related`."""
+
+    rule: Literal["must_mention", "must_not_mention", "languages"]
+    # must_mention: the entries it does not mention ("A or B" for an entry of several);
+    # must_not_mention: those it mentions; languages: the languages the story takes
+    words: list[str]
+    verdict: str  # what the matcher said before the rule: duplicate, rehash or update
+
+
 class Reasons(TypedDict, total=False):
     """Why the verdict: the measures it was made from, and what it saw."""
 
@@ -53,6 +64,7 @@ class Reasons(TypedDict, total=False):
     containment: float  # share of the article's shingles found in its nearest copy
     nearest_sentences: list[NearestSentence]
     background: list[str]  # a rehash's news, said below the lead
+    excluded_by: RuleExclusion  # a rule of the story's turned it away; `why` says it in words
 
 
 class StoredFacts(NamedTuple):

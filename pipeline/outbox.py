@@ -22,9 +22,11 @@ def enqueue_update(
     new_facts: list[str],
     changed_facts: list[Change],
     now: datetime,
+    hold: str | None = None,
 ) -> int:
     """An update's alert for each recipient and each channel: pending, part of a digest, or
-    suppressed with the reason. Returns how many recipients and channels will hear of it."""
+    suppressed with the reason (`hold`: why the story's alerts are held back now, as `holds_at`
+    says). Returns how many recipients and channels will hear of it."""
     facts = alert_policy.fact_keys(new_facts, changed_facts)
     queued = 0
     # a channel is one more recipient, known by its URL's hash: its label is no unique name
@@ -41,6 +43,7 @@ def enqueue_update(
             facts=facts,
             history=_history(store, story_id, recipient, channel_id),
             now=now,
+            hold=hold,
         )
         store.execute(
             "insert_alert",
@@ -61,6 +64,21 @@ def enqueue_update(
         store.execute("link_alert_match", {"alert_id": alert_id, "match_id": match_id})
         queued += outcome.status == "pending"
     return queued
+
+
+def holds_at(store: Store, now: datetime) -> dict[int, str]:
+    """Why each story whose alerts are held back at `now` is held: retired, or muted."""
+    rows = store.rows("story_holds", {"now": now})
+    return {row["story_id"]: alert_policy.hold_reason(row) for row in rows}
+
+
+def hold_due_alerts(store: Store, now: datetime) -> int:
+    """The due alerts of the stories held back at `now`, suppressed with the reason; returns
+    how many stories were held."""
+    held = holds_at(store, now)
+    for story_id, reason in held.items():
+        store.execute("suppress_story_alerts", {"story_id": story_id, "reason": reason, "due": now})
+    return len(held)
 
 
 def known_updates(store: Store, story_id: int) -> list[alert_policy.KnownUpdate]:

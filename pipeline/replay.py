@@ -14,6 +14,7 @@ from .extract import extract
 from .matching import StoryMemory, Thresholds, classify, features
 from .matching.embedding import Embedder
 from .matching.features import with_title
+from .rules import apply_rules
 from .stories import Story
 from .thresholds import thresholds
 
@@ -40,7 +41,7 @@ class Replay:
     def judge(self, number: int, item: dict) -> dict:
         text = item_text(item)
         f = features(text, item.get("language") or self.story.language)
-        decision = classify(f, self.memory, self.thresholds)
+        decision = apply_rules(classify(f, self.memory, self.thresholds), f, self.story.rules)
         if not self.frozen:
             self.ids[number] = str(item["id"])
             self.memory.absorb(number, f, decision.verdict)

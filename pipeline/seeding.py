@@ -10,10 +10,11 @@ from .config import Settings
 from .errors import SourceError, StorywatchError
 from .extract import article
 from .http import Fetcher, FetchError
+from .matching.features import with_title
 from .sandbox import ExtractionFailed, ExtractionPool
 from .site_lines import site_furniture, site_of
 from .store import StoreError, open_store
-from .stories import StoryError, read_bytes, read_text
+from .stories import NewSeed, StoryError, read_bytes, read_text, seed_file_name
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -71,12 +72,17 @@ def _extract(
     }
 
 
-def read_sources(settings: Settings, sources: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
-    """(file name, text, url) for each seed document; pages are reduced to their article."""
+def read_sources(
+    settings: Settings, sources: tuple[str, ...], taken: set[str] | None = None
+) -> list[NewSeed]:
+    """A seed document for each source; pages are reduced to their article, headline first,
+    and each file is named after its title (its headline, or a text's first line), unlike
+    the names `taken`."""
     pages = [s for s in sources if _is_page(s)]
     extracted = dict(extract_sources(settings, tuple(pages))) if pages else {}
+    taken = set(taken or ())
     documents = []
-    for number, source in enumerate(sources):
+    for source in sources:
         if source in extracted:
             result = extracted[source]
             if result["unreadable"]:
@@ -84,12 +90,16 @@ def read_sources(settings: Settings, sources: tuple[str, ...]) -> list[tuple[str
             if result["stub"]:
                 raise SourceError(f"{source}: {result['error']}; seed with its text in a .txt file")
             # not a stub: the text is an article's (a short one would have been one)
-            text, url = result["text"], result["url"] if source.startswith("http") else None
+            text = with_title(result["title"], result["text"])
+            url = result["url"] if source.startswith("http") else None
+            language = result["language"]
         else:
-            text, url = read_text(Path(source)), None
+            text, url, language = read_text(Path(source)), None, None
             if not text.strip():
                 raise StoryError(f"{source}: the document is empty; a seed needs its article text")
-        documents.append((f"{number:03d}.txt", text, url))
+        file = seed_file_name(text.strip().splitlines()[0], taken)
+        taken.add(file)
+        documents.append(NewSeed(file, text, url, language))
     return documents
 
 

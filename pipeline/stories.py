@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeAlias
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -28,9 +29,13 @@ from .channels import Channel
 from .config import ChannelUrl, EmailAddress, MatchingConfig
 from .errors import StorywatchError
 from .outputs import make_folder, write_file
+from .rules import Rules
+from .story_toml import DocumentEntry, new_story_toml
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SEED_NAME_CHARS = 60  # a seed file's name, from its title, is at most this long (and .txt)
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 class StoryError(StorywatchError, ValueError):
@@ -83,6 +88,53 @@ class _AlertsTable(BaseModel):
         return parse_duration(value).total_seconds()
 
 
+def _phrase(value: str) -> str:
+    if not value.split():
+        raise ValueError("an empty word or phrase matches everything; drop it")
+    return " ".join(value.split())
+
+
+def _language_tag(value: str) -> str:
+    if not LANGUAGE_TAG.match(value):
+        raise ValueError(f"{value!r} is not a language tag (such as en, de, pt-BR)")
+    return value
+
+
+Phrase = Annotated[str, AfterValidator(_phrase)]
+
+
+class _RulesTable(BaseModel):
+    """`[rules]`: what an article must say, or must not, to be the story (see `rules`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    # an entry that is a list is mentioned when any of its phrases is
+    must_mention: list[list[Phrase]] = []
+    must_not_mention: list[Phrase] = []
+    languages: list[Annotated[str, AfterValidator(_language_tag)]] = []
+
+    @field_validator("must_mention", mode="before")
+    @classmethod
+    def _entries_as_alternatives(cls, entries: Any) -> Any:
+        # "ISS" is the entry ["ISS"]: one phrase, no alternative
+        if isinstance(entries, list):
+            return [[e] if isinstance(e, str) else e for e in entries]
+        return entries
+
+    @field_validator("must_mention")
+    @classmethod
+    def _no_empty_alternatives(cls, entries: list[list[str]]) -> list[list[str]]:
+        if any(not e for e in entries):
+            raise ValueError("an empty list of alternatives can never be mentioned; drop it")
+        return entries
+
+    def rules(self) -> Rules:
+        return Rules(
+            must_mention=tuple(tuple(e) for e in self.must_mention),
+            must_not_mention=tuple(self.must_not_mention),
+            languages=tuple(self.languages),
+        )
+
+
 class _StoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -92,6 +144,7 @@ class _StoryFile(BaseModel):
     language: str = "en"
     matching: MatchingOverrides = MatchingOverrides()
     alerts: _AlertsTable = _AlertsTable()
+    rules: _RulesTable = _RulesTable()
     documents: list[_DocumentEntry] = []
 
 
@@ -100,6 +153,7 @@ class SeedDocument:
     file: str
     source: str  # the document's URL where known, else its file name
     text: str
+    kind: str | None = None  # what it is, for people ("original report")
 
 
 @dataclass(frozen=True)
@@ -116,6 +170,7 @@ class Story:
     # where its updates are posted besides email; secrets, so kept out of the database and of
     # `definition_hash` (an edit of a channel alone is no new definition of the story)
     channels: list[Channel] = field(default_factory=list)
+    rules: Rules = Rules()
 
     @property
     def definition_hash(self) -> str:
@@ -131,9 +186,19 @@ class Story:
             *self.recipients,
         ):
             h.update(part.encode() + b"\0")
+        if self.rules:  # a story without rules keeps the hash it had before there were any
+            h.update(json.dumps(self.rules_json(), sort_keys=True).encode() + b"\0")
         for doc in self.documents:
             h.update(doc.source.encode() + b"\0" + doc.text.encode() + b"\0")
         return h.hexdigest()[:16]
+
+    def rules_json(self) -> dict[str, list]:
+        """The rules as story.toml and `story_definitions` hold them."""
+        return {
+            "must_mention": [list(e) for e in self.rules.must_mention],
+            "must_not_mention": list(self.rules.must_not_mention),
+            "languages": list(self.rules.languages),
+        }
 
 
 @dataclass(frozen=True)
@@ -188,31 +253,34 @@ def find_story(stories_dir: Path, slug: str, default_recipients: list[str]) -> S
 
 
 def load_story(
-    folder: Path, default_recipients: list[str], default_channels: list[SecretStr] | None = None
+    folder: Path,
+    default_recipients: list[str],
+    default_channels: list[SecretStr] | None = None,
+    text: str | None = None,
 ) -> Story:
+    """The story of a folder; with `text`, as it would be with that story.toml (to check an
+    edit before it is saved)."""
     where = folder / "story.toml"
     if not SLUG.match(folder.name):
         raise StoryError(
             f"{folder}: folder name must be lower-case letters, digits and '-'; rename the folder"
         )
     try:
-        spec = _StoryFile(**tomllib.loads(read_text(where)))
+        spec = _StoryFile(**tomllib.loads(read_text(where) if text is None else text))
     except tomllib.TOMLDecodeError as exc:
         raise StoryError(f"{where}: not valid TOML: {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise StoryError(f"{where}: {problems}") from None
-    entries = spec.documents or [
-        _DocumentEntry(file=p.name)
-        for p in sorted(folder.iterdir())
-        if p.suffix in DOCUMENT_SUFFIXES and p.name != "README.md"
-    ]
+    entries = spec.documents or [_DocumentEntry(file=name) for name in implicit_documents(folder)]
     documents = []
     for entry in entries:
         path = folder / entry.file
         if not path.is_file():
             raise StoryError(f"{where}: document {entry.file} not found; add it or drop its entry")
-        documents.append(SeedDocument(entry.file, entry.url or entry.file, read_text(path)))
+        documents.append(
+            SeedDocument(entry.file, entry.url or entry.file, read_text(path), entry.kind)
+        )
     if not documents:
         raise StoryError(f"{folder}: a story needs at least one seed document (a .txt or .md file)")
     return Story(
@@ -228,7 +296,18 @@ def load_story(
             delivery=spec.alerts.delivery, cooldown=timedelta(seconds=spec.alerts.cooldown)
         ),
         channels=[Channel(url) for url in spec.alerts.channels or default_channels or []],
+        rules=spec.rules.rules(),
     )
+
+
+def implicit_documents(folder: Path) -> list[str]:
+    """The documents of a story whose story.toml lists none: every .txt and .md file of its
+    folder but README.md, by name."""
+    return [
+        p.name
+        for p in sorted(folder.iterdir())
+        if p.suffix in DOCUMENT_SUFFIXES and p.name != "README.md"
+    ]
 
 
 def read_bytes(path: Path) -> bytes:
@@ -285,27 +364,38 @@ def new_story_folder(stories_dir: Path, name: str) -> Path:
     return folder
 
 
-def write_story(
-    stories_dir: Path, name: str, description: str, documents: list[tuple[str, str, str | None]]
-) -> Path:
-    """Create a story folder from (file name, text, url) triples; refuses to overwrite one."""
+@dataclass(frozen=True)
+class NewSeed:
+    """A seed document to write into a story's folder."""
+
+    file: str
+    text: str
+    url: str | None = None
+    language: str | None = None  # as its page declares it, or as it was detected
+
+
+def write_story(stories_dir: Path, name: str, description: str, documents: list[NewSeed]) -> Path:
+    """Create a story folder with its seed documents and a complete story.toml; refuses to
+    overwrite one. Its language is its pages' where they agree on one, else English."""
     folder = new_story_folder(stories_dir, name)
     make_folder(folder)
-    lines = [
-        f"name = {_toml_str(name)}",
-        f"description = {_toml_str(description)}",
-        "recipients = []",
-        'alert_policy = "updates"',
-    ]
-    for file, text, url in documents:
-        write_file(folder / file, text)
-        lines += ["", "[[documents]]", f"file = {_toml_str(file)}"]
-        if url:
-            lines.append(f"url = {_toml_str(url)}")
-    write_file(folder / "story.toml", "\n".join(lines) + "\n")
+    for doc in documents:
+        write_file(folder / doc.file, doc.text)
+    languages = {d.language.split("-")[0] for d in documents if d.language}
+    entries = [DocumentEntry(d.file, d.url) for d in documents]
+    language = languages.pop() if len(languages) == 1 else "en"
+    write_file(folder / "story.toml", new_story_toml(name, description, language, entries))
     return folder
 
 
-def _toml_str(value: str) -> str:
-    # a JSON string is a valid TOML basic string: same quotes, same escapes
-    return json.dumps(value, ensure_ascii=False)
+def seed_file_name(title: str, taken: set[str]) -> str:
+    """A seed document's file name, from its title ("ross-module-2027.txt"), unlike those
+    `taken`."""
+    stem = slugify(title)
+    if len(stem) > SEED_NAME_CHARS:  # cut at a word's end
+        stem = stem[: SEED_NAME_CHARS + 1].rsplit("-", 1)[0]
+    stem = stem or "seed"
+    name, n = f"{stem}.txt", 2
+    while name in taken:
+        name, n = f"{stem}-{n}.txt", n + 1
+    return name

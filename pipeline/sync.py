@@ -36,14 +36,17 @@ class SyncedStories:
 
 def sync_stories(store: Store, settings: Settings) -> SyncedStories:
     """The stories in the database match their folders; a folder that does not load is
-    recorded in story_load_errors (and its story, if it had loaded before, left as it was)."""
+    recorded in story_load_errors (and its story, if it had loaded before, left as it was).
+    A retired story is left as it was retired, even if a folder of its name is back."""
     folders = load_stories(settings.stories_dir, settings.recipients, settings.channels)
-    synced = [(_sync_story(store, story), story) for story in folders.stories]
+    retired = {row["slug"] for row in store.rows("retired_slugs")}
+    broken = [b for b in folders.broken if b.slug not in retired]
+    synced = [(_sync_story(store, s), s) for s in folders.stories if s.slug not in retired]
     with store.transaction():
-        for broken in folders.broken:
-            store.execute("record_story_load_error", {"slug": broken.slug, "error": broken.error})
-        store.execute("clear_story_load_errors", {"broken": [b.slug for b in folders.broken]})
-    return SyncedStories(synced, folders.broken)
+        for b in broken:
+            store.execute("record_story_load_error", {"slug": b.slug, "error": b.error})
+        store.execute("clear_story_load_errors", {"broken": [b.slug for b in broken]})
+    return SyncedStories(synced, broken)
 
 
 def _sync_story(store: Store, story: Story) -> int:
@@ -76,6 +79,9 @@ def _sync_story(store: Store, story: Story) -> int:
                 **fields,
                 "language": story.language,
                 "matching": json.dumps(story.matching, sort_keys=True),
+                "must_mention": json.dumps(story.rules_json()["must_mention"]),
+                "must_not_mention": list(story.rules.must_not_mention),
+                "languages": list(story.rules.languages),
                 "delivery": story.alerts.delivery,
                 "cooldown_seconds": story.alerts.cooldown.total_seconds(),
                 "seed_article_ids": seeds,

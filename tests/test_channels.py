@@ -130,7 +130,8 @@ def test_an_update_is_posted_once_to_each_channel_and_a_second_run_posts_nothing
     summary = run(settings, T0)[3]
     assert (summary.sent, summary.failed, summary.channels_sent) == (3, 0, 2)
     assert str(summary) == (
-        "alert   3 sent, 0 failed (channels: 2 sent, 0 failed); timeline and feed of 1 story written"
+        "alert   3 sent, 0 failed (channels: 2 sent, 0 failed); "
+        "timeline and feed of 1 story written"
     )
     assert sorted(hooks.posts) == [DESK, PHONE]
     assert [len(p) for p in hooks.posts.values()] == [1, 1]

@@ -52,7 +52,7 @@ def test_story_add_and_init_take_a_name_in_any_language(tmp_path, language):
     assert added.exit_code == 0, added.output
     (folder,) = (tmp_path / "stories").iterdir()
     listed = run.invoke(main, ["story", "list", "--config", str(config)])
-    assert listed.stdout.startswith(f"{folder.name}: {name} (1 documents")
+    assert listed.stdout.startswith(f"{folder.name}: {name} (1 document;")
     init = run.invoke(main, ["init", "--config", str(config)])
     assert init.exit_code == 0, init.output
     with open_store(tmp_path / "var" / "sw.duckdb", read_only=True) as store:

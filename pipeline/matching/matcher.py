@@ -208,7 +208,7 @@ def classify(
         "cast": round(cast_share, 3),
         # as written: by the article, and by the story for the names it lacks
         "shared_names": as_written(f, sorted(named, key=lambda n: -named[n])),
-        "missing_names": _as_the_story_writes(
+        "missing_names": as_the_story_writes(
             memory, sorted(set(cast) - set(named), key=lambda n: -cast[n])[:6]
         ),
         "shared_terms": _shared_terms(f, memory),
@@ -291,7 +291,7 @@ def _lead_similarity(f: Features, memory: StoryMemory) -> tuple[float, str]:
     return float(scores[best]), f"{memory.core_kind[idents[best]]} {idents[best]}"
 
 
-def _as_the_story_writes(memory: StoryMemory, names: list[str]) -> list[str]:
+def as_the_story_writes(memory: StoryMemory, names: list[str]) -> list[str]:
     """The story's names as the first of its documents that holds each writes it."""
     written = []
     for name in names:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from .. import alert_policy, alerts, channel_message, channels, interrupt, mailer, site_files
 from ..config import Settings
 from ..errors import UsageError
+from ..outbox import hold_due_alerts, holds_at
 from ..store import Store, open_store
 from ..sync import SyncedStories, sync_stories
 from ..timeline import read_timelines
@@ -18,6 +19,10 @@ CHANNEL_REMOVED = "channel removed: no longer among the story's channels"
 
 class NoSuchAlert(UsageError):
     """An alert id that is not in the outbox."""
+
+
+class StoryHeld(UsageError):
+    """An alert asked for of a story that is muted or retired."""
 
 
 @dataclass
@@ -73,8 +78,10 @@ def send_alerts(
     now = now or datetime.now(UTC)
     summary = SendSummary()
     with open_store(settings.database) as store:
-        # the stories as they are now: a recipient removed since the match gets nothing
+        # the stories as they are now: a recipient removed since the match gets nothing,
+        # and a story muted or retired since holds its alerts back
         synced = sync_stories(store, settings)
+        hold_due_alerts(store, now)
         ids = (
             only if only is not None else [r["id"] for r in store.rows("alerts_due", {"now": now})]
         )
@@ -202,6 +209,12 @@ def requeue(settings: Settings, alert_id: int) -> dict:
         row = store.one("alert_by_id", {"id": alert_id})
         if row is None:
             raise NoSuchAlert(f"no alert {alert_id}: `storywatch alerts list` shows them")
+        if hold := holds_at(store, datetime.now(UTC)).get(row["story_id"]):
+            slug = row["story_slug"]
+            fix = (
+                f"; `storywatch story unmute {slug}` first" if hold != alert_policy.RETIRED else ""
+            )
+            raise StoryHeld(f"alert {alert_id} not sent: {slug} is held back ({hold}){fix}")
         message_id = row["message_id"]
         if row["status"] == "sent":
             message_id = alerts.message_id(f"{row['idempotency_key']}#resend{row['attempts']}")

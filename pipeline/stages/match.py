@@ -23,9 +23,10 @@ from ..matching import MATCHER_VERSION, Decision, StoryMemory, classify, feature
 from ..matching.embedding import Embedder, Loaded, embedder_for
 from ..matching.features import SIGNATURE_SCHEME, pack_copy, unpack_copy, with_title
 from ..matching.lead import lead_md5
-from ..outbox import corroborations, enqueue_update, known_updates
+from ..outbox import corroborations, enqueue_update, holds_at, known_updates
 from ..plural import plural
 from ..progress import Progress, unwatched
+from ..rules import apply_rules
 from ..store import Store, open_store
 from ..stories import Story
 from ..sync import sync_stories
@@ -184,7 +185,8 @@ def judge(
         for story_id in story_ids:
             memory = memories[story_id]
             try:
-                decision = classify(f, memory, limits[story_id])
+                story = stories[story_id]
+                decision = apply_rules(classify(f, memory, limits[story_id]), f, story.rules)
                 made = Judged(story_id, article, decision)
                 memory.absorb(article["id"], f, decision.verdict)
                 if decision.verdict in COPIES:
@@ -282,6 +284,7 @@ def write(
             save_sentences(store, model_key(settings), story_id, memory.take_embedded())
 
     queued = 0
+    held = holds_at(store, now)
     for j in written:
         story = stories[j.story_id]
         if j.decision.verdict == "update" and story.alert_policy == "updates":
@@ -294,6 +297,7 @@ def write(
                 new_facts=j.decision.new_facts,
                 changed_facts=j.decision.changed_facts,
                 now=now,
+                hold=held.get(j.story_id),
             )
     # the next batch is written from what this one leaves
     for state in store.rows("story_states", {"story_ids": list(fresh)}):

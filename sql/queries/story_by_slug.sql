@@ -1,1 +1,1 @@
-SELECT id, slug, name, definition_hash FROM current_stories WHERE slug = $slug;
+SELECT id, slug, name, definition_hash, retired_at FROM current_stories WHERE slug = $slug;
