@@ -27,6 +27,7 @@ from pipeline.demo.site import DemoSite
 from pipeline.paths import SEEDS_DIR
 from pipeline.store import open_store
 from tests.conftest import write_config
+from tests.story_news import run
 
 FOLLOW_UP = "iss-exit-2028"
 HEADLINE = "NASA says Russia now plans to stay on the ISS until 2028"
@@ -83,15 +84,6 @@ def site():
     """The demo site with the follow-up held back."""
     with DemoSite(demo_pages(), published={p.slug for p in demo_pages()} - {FOLLOW_UP}) as s:
         yield s
-
-
-def run(settings, now: datetime) -> list:
-    return [
-        stages.poll(settings, force=True),
-        stages.fetch_articles(settings),
-        stages.match(settings, now=now),
-        stages.send_alerts(settings, now=now),
-    ]
 
 
 @pytest.fixture

@@ -24,21 +24,12 @@ from pipeline.paths import SEEDS_DIR
 from pipeline.store import open_store
 from pipeline.stories import load_story
 from tests.conftest import LOOPBACK_HTTP, write_config
+from tests.test_story_edits import NEWS as MODULE
+from tests.test_story_edits import NEWS_PAGE as MODULE_PAGE
 
 SLUG = "iss-withdrawal"
 
 # Two more reports of the story, in our own words, each with news of its own.
-MODULE = "ross-module-date"
-MODULE_PAGE = """Title: Roscosmos sets 2027 for the first module of its own station
-Published: 2022-07-29T09:30:00Z
-Section: space
-
-Roscosmos said on Friday that the first module of ROSS, the station Russia plans to build once \
-it leaves the International Space Station, would go up in 2027.
-
-Yury Borisov told a briefing in Moscow that the whole station would take about ten years and \
-some 600 billion roubles to assemble.
-"""
 CREW = "ross-crew-plans"
 CREW_PAGE = """Title: Roscosmos picks Plesetsk as the launch site for crews to ROSS
 Published: 2022-08-02T08:00:00Z
