@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.boilerplate import strip_boilerplate
 from pipeline.matching import StoryMemory, Thresholds, classify, features
 from pipeline.matching.embedding import Embedder, Remembering, load_embedder
 from pipeline.paths import PROJECT_ROOT
@@ -61,6 +62,9 @@ def load(story: str, folder: Path | None = None) -> list[Item] | None:
         text = (texts / f"{row['id']}.txt").read_text(encoding="utf-8")
         # the stored excerpt may open with the corpus's own " date YYYY-MM-DD" line
         text = re.sub(r"^\s*date \d{4}(-\d\d){0,2}\s*", "", text)
+        # as the pipeline stores an article: without the lines around it (photo credits,
+        # wire sign-offs), which would otherwise read as new facts
+        text = strip_boilerplate(text).text
         items.append(
             Item(row["id"], row["role"], row["label"], row["language"], text, row["changed"])
         )

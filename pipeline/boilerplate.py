@@ -25,7 +25,7 @@ PATTERNS = [
             r"when you buy (something )?through (our|the) links",
         ],
         "photo credit": [
-            r"(photo|photograph|image|picture|video|graphic|illustration|credit)s?"
+            r"(file |handout )?(photo|photograph|image|picture|video|graphic|illustration|credit)s?"
             r"( credit| by)?\s*[:/|]\s*\S",
             r"\S.{0,60}\s/\s(getty images|afp|ap|reuters|shutterstock|esa|nasa|epa)\b.{0,30}$",
             r"(getty images|afp via getty images|ap photo|reuters|shutterstock)\b.{0,40}$",
@@ -37,8 +37,12 @@ PATTERNS = [
         "contributor line": [
             r"([\w.'-]+( [\w.'-]+)*( and |, ))*[\w.'-]+( [\w.'-]+)* contributed "
             r"(reporting|to this (report|story|article))\b",
-            r"(reporting|additional reporting|writing|editing) by [\w.' -]+$",
+            # a wire's closing line, often in brackets: "(Reporting by A and B; editing by C)"
+            r"[(\[]?((additional )?reporting|writing|editing|compiled|translated) by [\w.' ,;-]+[)\]]?$",
         ],
+        # a video player's teaser ends with the clip's length: "Why the launch slipped (2:41)"
+        "video teaser": [r".{0,150}\(\d{1,2}:\d\d\)$"],
+        "social embed": [r"(tweets? about this|pic\.twitter\.com/|rt @\w+:)"],
         "source note": [r"original (url|article|story|source)\s*:?", r"<?https?://\S+>?$"],
         "newsletter or share prompt": [
             r"(sign up|subscribe) (for|to) (our|the|my) ([\w'-]+ ){0,3}newsletters?",
