@@ -38,7 +38,8 @@ PATTERNS = [
             r"([\w.'-]+( [\w.'-]+)*( and |, ))*[\w.'-]+( [\w.'-]+)* contributed "
             r"(reporting|to this (report|story|article))\b",
             # a wire's closing line, often in brackets: "(Reporting by A and B; editing by C)"
-            r"[(\[]?((additional )?reporting|writing|editing|compiled|translated) by [\w.' ,;-]+[)\]]?$",
+            r"[(\[]?((additional )?reporting|writing|editing|compiled|translated) by "
+            r"[\w.' ,;-]+[)\]]?$",
         ],
         # a video player's teaser ends with the clip's length: "Why the launch slipped (2:41)"
         "video teaser": [r".{0,150}\(\d{1,2}:\d\d\)$"],
