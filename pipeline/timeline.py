@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import alerts
+from .boilerplate import strip_boilerplate
 from .store import Store
 
 EXCERPT_CHARS = 320
@@ -50,8 +51,10 @@ def entry_updated(update: alerts.Update) -> datetime:
 
 
 def excerpt(title: str | None, text: str | None, limit: int = EXCERPT_CHARS) -> str:
-    """The first words of a seed's text, without the title it starts with, cut at a word."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    """The first words of a seed's text, without the title it starts with and the lines that
+    are its page's furniture (a seed is stored as the reader gave it), cut at a word."""
+    article = strip_boilerplate(text or "").text
+    lines = [line.strip() for line in article.splitlines() if line.strip()]
     if lines and title and lines[0] == title.strip():
         lines = lines[1:]
     body = " ".join(lines)

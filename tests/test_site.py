@@ -96,6 +96,10 @@ def test_the_page_tells_the_seed_then_every_update_in_order(told, site):
     assert ids == ["seed-1", "seed-2", "seed-3", "seed-4", "seed-5", "update-1", "update-2"]
     titles = [" ".join(e.xpath(".//h2[@class='title']")[0].text_content().split()) for e in entries]
     assert titles[0] == "Russia Now Wants to Build Its Own Space Station Before Leaving the ISS"
+    # a seed's excerpt is its article: the page furniture of the seed's own page is left out
+    seed_text = entries[0].text_content()
+    assert "earn a commission" not in seed_text and "Photo: NASA" not in seed_text
+    assert "threatened to pull out of the ISS" in seed_text
     assert titles[5:] == [
         "NASA says Russia now plans to stay on the ISS until 2028",
         "Roscosmos says first ROSS module to launch in 2027",
