@@ -175,6 +175,7 @@ class MatchingConfig(_Section):
     semantic_floor: float = Field(0.88, ge=0, le=1, description="lead less similar: never it")
     semantic_across: float = Field(0.88, ge=0, le=1, description="in another language: the story")
     semantic_change: float = Field(0.88, ge=0, le=1, description="same meaning, another value")
+    known_lead: float = Field(0.935, ge=0, le=1, description="lead says a known lead: no news")
 
 
 class EmbeddingConfig(_Section):

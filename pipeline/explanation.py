@@ -63,7 +63,7 @@ class Reasons(TypedDict, total=False):
     nearest_document: int
     containment: float  # share of the article's shingles found in its nearest copy
     nearest_sentences: list[NearestSentence]
-    background: list[str]  # a rehash's news, said below the lead
+    background: list[str]  # a rehash's news: below the lead, or beside a known development
     excluded_by: RuleExclusion  # a rule of the story's turned it away; `why` says it in words
 
 

@@ -120,3 +120,32 @@ def test_a_report_naming_the_cast_but_leading_with_another_matter_is_related(def
     assert judged.verdict == "related"
     assert judged.reasons["lead_similarity"] < Thresholds().semantic_floor
     assert "lead tells of something else" in judged.reasons["why"]
+
+
+# Written for these tests: the announcement told again, with details of the outlet's own.
+KNOWN_DEVELOPMENT = (
+    "Russia will leave the International Space Station after 2024, Roscosmos chief says\n"
+    "Yury Borisov, the new head of Roscosmos, told Vladimir Putin on Tuesday that Russia would"
+    " quit the International Space Station after 2024 and build its own orbital station."
+    " Borisov said the agency's engineers had already drawn up 14 designs for the new station's"
+    " modules, and that Olga Petrenko, a former Energia manager, would lead the work.\n"
+    "NASA said it had not been told of the decision."
+)
+
+
+def test_a_lead_that_tells_a_known_development_with_details_of_its_own_is_no_update(default):
+    from bench.matching import iss_seeds
+    from pipeline.matching import StoryMemory, Thresholds, classify, features
+
+    # by names and words alone, the outlet's own details in the lead make it news
+    lexical = classify(
+        features(KNOWN_DEVELOPMENT), StoryMemory(iss_seeds()), Thresholds(semantic=False)
+    )
+    assert lexical.verdict == "update"
+    judged = classify(
+        features(KNOWN_DEVELOPMENT), StoryMemory(iss_seeds(), embedder=default.embedder)
+    )
+    assert judged.verdict == "rehash"
+    assert judged.reasons["lead_similarity"] >= Thresholds().known_lead
+    assert judged.reasons["why"].startswith("its lead tells what seed ")
+    assert any("14 designs" in s for s in judged.reasons["background"])

@@ -40,7 +40,7 @@ from .features import (
 from .lead import lead_vector, sentence_md5
 from .text import shingles
 
-MATCHER_VERSION = "lead-meaning-5"
+MATCHER_VERSION = "lead-meaning-6"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
 CAST_SIZE = 12  # the story's main names: the rarest that most of its documents share
 NEW_NAME_WEIGHT = 0.6  # a name this rare that the story never had makes a sentence news
@@ -253,6 +253,15 @@ def classify(
     # News goes at the top: a report that leads with what the story knows and adds its own
     # background further down (a launch date, an astronaut's quote) retells the story.
     lead = {s.text for s in f.sentences[: th.lead_sentences]}
+    # A lead that says what a lead the story has says tells a development the story has,
+    # whatever details of its own it adds (a quote, a figure, the outlet's background), unless
+    # it says one of the story's values otherwise ("after 2024" -> "until 2028").
+    known = reasons.get("lead_similarity", 0.0) >= th.known_lead
+    if known and not any(c["sentence"] in lead for c in changed):
+        reasons["why"] = f"its lead tells what {reasons['nearest_lead']} told"
+        if told := new + [c["sentence"] for c in changed if c["sentence"] not in new]:
+            reasons["background"] = told
+        return Decision("rehash", score, reasons=reasons)
     if not any(s in lead for s in new) and not any(c["sentence"] in lead for c in changed):
         below = new + [c["sentence"] for c in changed if c["sentence"] not in new]
         if below:
