@@ -105,6 +105,7 @@ class StoryMemory:
         # articles its reader said are not the story: a look-alike nearer to one of them
         # than to the story is not the story either
         self.negatives: dict[int, Features] = {}
+        self.told: set[int] = set()  # known as its reader said: the story, but nothing new
         self._cast: dict[str, float] | None = None
         self.seeds: set[int] = {ident for ident, _ in documents}
         taken = [(i, t, None) for i, t in [*documents, *updates]]
@@ -158,8 +159,11 @@ class StoryMemory:
             if self.embedder is not None:
                 lead_vector(f, self.embedder)  # embedded now, once, not at every comparison
             self.negatives[ident] = f
+        elif correction == "not_new":
+            self.told.add(ident)
+            self.learn(ident, f, "told")
         else:
-            self.learn(ident, f, "told" if correction == "not_new" else "update")
+            self.learn(ident, f)
 
     def remember_retelling(self, ident: int, lead: np.ndarray) -> None:
         """A rehash's lead joins what the story is about, not what it knows: its sentences
