@@ -232,3 +232,24 @@ def test_the_feedback_table_says_what_it_holds(config):
     assert len(described) == 8 and all(r["comment"] for r in described)
     (table,) = rows(config, "SELECT comment FROM duckdb_tables() WHERE table_name = 'feedback'")
     assert "correction" in table["comment"]
+
+
+def test_with_the_model_a_look_alike_whose_lead_is_nearer_a_negative_is_related(
+    make_settings, tmp_path, site, mail
+):
+    shutil.copytree(SEEDS_DIR / SLUG, tmp_path / "stories" / SLUG)
+    make_settings(stories_dir="stories")  # the default model reads the leads
+    config = tmp_path / "storywatch.toml"
+    ran(config, "run")
+    warning = judged(config, WARNING)
+    assert warning["verdict"] == "update"  # its lead reads as the story's to the model too
+    ran(config, "feedback", str(warning["id"]), "--not-story")
+
+    site.publish(WARNING_AGAIN)
+    ran(config, "run", "--force")
+    again = judged(config, WARNING_AGAIN)["reasons"]
+    assert judged(config, WARNING_AGAIN)["verdict"] == "related"
+    assert again["nearest_negative"] == warning["id"]
+    # compared by the leads' meaning, as with the story's core
+    assert again["negative_similarity"] >= again["lead_similarity"] >= 0.88
+    assert "not the story" in again["why"]
