@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.boilerplate import strip_boilerplate
+from pipeline.feedback import correction_for
 from pipeline.matching import StoryMemory, Thresholds, classify, features
 from pipeline.matching.embedding import Embedder, Remembering, load_embedder
 from pipeline.paths import PROJECT_ROOT
@@ -31,6 +32,7 @@ from pipeline.paths import PROJECT_ROOT
 LABELS = Path(__file__).resolve().parent / "realnews"
 MATCHED = {"duplicate", "rehash", "update"}
 STORY = {"rehash", "update"}
+CORRECTIONS = 5  # wrong verdicts a reader corrects per story, in the second pass
 
 
 def texts_folder() -> Path:
@@ -168,9 +170,12 @@ def stream(
     tally: Tally,
     th: Thresholds | None = None,
     embedder: Embedder | None = None,
+    corrections: int = 0,
 ) -> None:
     """Judge the items in order against the seeds, learning from each verdict as the match
-    stage does."""
+    stage does. With `corrections`, a reader who knows the labels corrects the first that
+    many wrong verdicts as they happen (`storywatch feedback`), and the story takes the
+    correction in place of its verdict; the wrong verdicts still count."""
     th = th or Thresholds()
     seeds = [i for i in items if i.role == "seed"]
     memory = StoryMemory(
@@ -184,7 +189,12 @@ def stream(
             tally.add(item, None, [])
             continue
         tally.add(item, d.verdict, list(d.changed_facts))
-        memory.absorb(n, f, d.verdict)
+        said = correction_for(d.verdict, item.label) if tally.n["corrected"] < corrections else None
+        if said is None:
+            memory.absorb(n, f, d.verdict)
+        else:
+            tally.n["corrected"] += 1
+            memory.correct(n, f, said)
 
 
 def main(th: Thresholds | None = None, embedder: Embedder | None = None) -> None:
@@ -197,16 +207,19 @@ def main(th: Thresholds | None = None, embedder: Embedder | None = None) -> None
             "holds <story>/texts/<id>.txt); nothing measured"
         )
         return
-    total = Tally()
-    for story in stories():
-        items = load(story, folder) or []
-        tally = Tally()
-        stream(items, tally, th, embedder)
-        total.n.update(tally.n)
-        print(f"{story}: {sum(i.role != 'seed' for i in items)} items")
-        report(tally)
-    print(f"all {len(stories())} stories")
-    report(total)
+    for corrections in (0, CORRECTIONS):
+        if corrections:
+            print(f"after the reader corrects the first {corrections} wrong verdicts of each story")
+        total = Tally()
+        for story in stories():
+            items = load(story, folder) or []
+            tally = Tally()
+            stream(items, tally, th, embedder, corrections)
+            total.n.update(tally.n)
+            print(f"{story}: {sum(i.role != 'seed' for i in items)} items")
+            report(tally)
+        print(f"all {len(stories())} stories")
+        report(total)
 
 
 def report(tally: Tally) -> None:
@@ -218,7 +231,10 @@ def report(tally: Tally) -> None:
             f"real updates emailed {f['emailed updates']}/{f['updates']}"
         )
     n = tally.n
-    print(f"  changed values named {n['changes named']}/{n['changes']}; crashed {n['crashed']}")
+    print(
+        f"  changed values named {n['changes named']}/{n['changes']}; crashed {n['crashed']}"
+        + (f"; {n['corrected']} verdicts corrected by the reader" if n["corrected"] else "")
+    )
 
 
 if __name__ == "__main__":

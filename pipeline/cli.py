@@ -24,6 +24,7 @@ from .cli_common import (
     json_option,
     with_settings,
 )
+from .cli_feedback import feedback
 from .cli_status import next_poll, next_poll_line, status
 from .cli_stories import story_group
 from .config import Settings
@@ -329,5 +330,6 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
 
 
 main.add_command(alerts_group)
+main.add_command(feedback)
 main.add_command(status)
 main.add_command(story_group)

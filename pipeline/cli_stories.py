@@ -143,7 +143,7 @@ def story_show(settings: Settings, name: str, as_json: bool) -> None:
     click.echo(f"  words:     {', '.join(core.words) or 'none'}")
     click.echo(
         f"  knows {plural(core.known_sentences, 'sentence')}, from its seeds and "
-        f"{plural(core.updates, 'accepted update')}; its core sentences:"
+        f"{plural(core.updates, 'accepted update')}{_corrected(core)}; its core sentences:"
     )
     for sentence in core.sentences:
         click.echo(f"  - {sentence}")
@@ -354,3 +354,13 @@ def _span(span: timedelta) -> str:
         if seconds % size == 0:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+def _corrected(core: story_core.Core) -> str:
+    """What the story's reader told it (`storywatch feedback`), when they did."""
+    said = []
+    if core.told:
+        said.append(f"{plural(core.told, 'article')} with nothing new, by its reader's word")
+    if core.negatives:
+        said.append(f"{plural(core.negatives, 'article')} not the story, by its reader's word")
+    return "".join(f", {s}" for s in said)

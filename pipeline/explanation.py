@@ -56,7 +56,7 @@ class Reasons(TypedDict, total=False):
     words: float  # similarity of the telling words to the nearest seed document
     cast: float  # weighted share of the story's main names that the article names
     lead_similarity: float  # cosine of the lead's embedding to the nearest lead the story knows
-    nearest_lead: str  # that lead: "seed 3", "update 12" or "rehash 40" (an article id)
+    nearest_lead: str  # that lead: "seed 3", "update 12", "rehash 40", "told 41" (an article id)
     shared_names: list[str]
     missing_names: list[str]
     shared_terms: list[str]
@@ -64,6 +64,8 @@ class Reasons(TypedDict, total=False):
     containment: float  # share of the article's shingles found in its nearest copy
     nearest_sentences: list[NearestSentence]
     background: list[str]  # a rehash's news: below the lead, or beside a known development
+    nearest_negative: int  # the article its reader said is not the story that it is nearest
+    negative_similarity: float  # how near: the measure it is compared with the story by
     excluded_by: RuleExclusion  # a rule of the story's turned it away; `why` says it in words
 
 

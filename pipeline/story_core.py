@@ -23,6 +23,7 @@ from typing import Any
 from . import alert_policy
 from .config import MatchingConfig, Settings
 from .errors import UsageError
+from .feedback import memory_documents
 from .matching import StoryMemory
 from .matching.core import Core, story_core
 from .matching.features import with_title
@@ -243,7 +244,7 @@ def change_rules(
 # -- muting and retiring --------------------------------------------------------------------------
 
 
-def _story_id(store: Store, settings: Settings, slug: str) -> int:
+def loaded_story_id(store: Store, settings: Settings, slug: str) -> int:
     """The story's id, its folder synced first (a story added since the last run has none)."""
     synced = sync_stories(store, settings)
     row = store.one("story_by_slug", {"slug": slug})
@@ -265,7 +266,7 @@ def mute(settings: Settings, name: str, duration: timedelta | None, now: datetim
     slug = _folder(settings, name).name
     until = now + duration if duration else None
     with open_store(settings.database) as store:
-        story_id = _story_id(store, settings, slug)
+        story_id = loaded_story_id(store, settings, slug)
         with store.transaction():
             store.rows("unmute_story", {"story_id": story_id, "at": now})
             store.execute("mute_story", {"story_id": story_id, "at": now, "until": until})
@@ -276,7 +277,7 @@ def unmute(settings: Settings, name: str, now: datetime) -> bool:
     """End the story's mute; False when it was not muted."""
     slug = _folder(settings, name).name
     with open_store(settings.database) as store:
-        story_id = _story_id(store, settings, slug)
+        story_id = loaded_story_id(store, settings, slug)
         return bool(store.rows("unmute_story", {"story_id": story_id, "at": now}))
 
 
@@ -294,7 +295,7 @@ def retire(settings: Settings, name: str, now: datetime) -> Retired:
     folder = _folder(settings, name)
     with open_store(settings.database) as store:
         try:
-            story_id: int | None = _story_id(store, settings, folder.name)
+            story_id: int | None = loaded_story_id(store, settings, folder.name)
         except StoryError:
             story_id = None  # a folder that never loaded: there is no history to keep
         kept = _keep_aside(settings.stories_dir, folder)
@@ -368,11 +369,13 @@ def show(settings: Settings, name: str) -> StoryView:
         stored = _stored(settings, "story_seed_documents", {"story_id": current["id"]})
         story = _story_from_row(current, stored)
     seeds = [(-1 - n, d.text) for n, d in enumerate(story.documents)]
-    updates = [(k["id"], with_title(k["title"], k["text"])) for k in known if k["role"] != "seed"]
+    texts = {k["id"]: with_title(k["title"], k["text"]) for k in known}
+    _, updates, corrections = memory_documents(known, texts)
+    memory = StoryMemory(seeds, story.language, updates=updates, corrections=corrections)
     view = StoryView(
         story=story,
         config_matching=settings.matching.model_dump(),
-        core=story_core(StoryMemory(seeds, story.language, updates=updates)),
+        core=story_core(memory),
         load_error=load_error,
     )
     if current is not None:

@@ -24,6 +24,8 @@ class Core:
     sentences: list[str]  # the seeds' sentences that say most of both and that seeds share
     known_sentences: int  # what the story knows: its seeds' and its accepted updates'
     updates: int  # the updates it accepted since it was defined
+    told: int = 0  # the articles its reader said tell it again with nothing new
+    negatives: int = 0  # the articles its reader said are not the story
 
 
 def story_core(memory: StoryMemory, words: int = 12, sentences: int = 5) -> Core:
@@ -65,7 +67,9 @@ def story_core(memory: StoryMemory, words: int = 12, sentences: int = 5) -> Core
         words=_shown(memory, top),
         sentences=[s.text for s in chosen],
         known_sentences=len(memory.sentences),
-        updates=len(memory.known) - len(seeds),
+        updates=len(memory.known) - len(seeds) - len(memory.told),
+        told=len(memory.told),
+        negatives=len(memory.negatives),
     )
 
 

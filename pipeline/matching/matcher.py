@@ -42,6 +42,9 @@ from .text import shingles
 
 MATCHER_VERSION = "lead-meaning-6"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
+# what a reader can say of an article (`storywatch feedback`): not the story, the story but
+# nothing new, or an update the matcher missed
+Correction = Literal["not_story", "not_new", "update"]
 CAST_SIZE = 12  # the story's main names: the rarest that most of its documents share
 NEW_NAME_WEIGHT = 0.6  # a name this rare that the story never had makes a sentence news
 RARE_WORD_WEIGHT = 0.6  # a word this rare (Zipf under 3.9) is a telling one
@@ -74,11 +77,13 @@ class StoryMemory:
         leads: Mapping[int, np.ndarray] | None = None,
         updates: Iterable[tuple[int, str]] = (),
         sentences_embedded: Mapping[str, np.ndarray] | None = None,
+        corrections: Iterable[tuple[int, str, Correction]] = (),
     ):
         """`documents` define the story (its seeds); `updates` are those it accepted since,
         learned in order. `leads`: their lead embeddings by `embedder` where stored, by id;
         the others are embedded here. `sentences_embedded`: its sentences' embeddings where
-        stored, by `sentence_md5`."""
+        stored, by `sentence_md5`. `corrections`: what its reader said of articles (see
+        `correct`), taken after the updates."""
         self.language = language
         # the meaning of known sentences, by md5, embedded when a change is looked for; those
         # of this memory's own making are `fresh` until the caller takes them to store
@@ -97,20 +102,29 @@ class StoryMemory:
         self.entity_docs: dict[str, set[int]] = {}
         self.entity_weight: dict[str, float] = {}
         self.copies = CopyIndex()
+        # articles its reader said are not the story: a look-alike nearer to one of them
+        # than to the story is not the story either
+        self.negatives: dict[int, Features] = {}
+        self.told: set[int] = set()  # known as its reader said: the story, but nothing new
         self._cast: dict[str, float] | None = None
         self.seeds: set[int] = {ident for ident, _ in documents}
-        for ident, text in [*documents, *updates]:
+        taken = [(i, t, None) for i, t in [*documents, *updates]]
+        for ident, text, correction in [*taken, *corrections]:
             f = features(text, language)
             if embedder is not None and leads and ident in leads:
                 f.leads[embedder.name] = leads[ident]
-            self.learn(ident, f)
+            if correction is None:
+                self.learn(ident, f)
+            else:
+                self.correct(ident, f, correction)
 
-    def learn(self, ident: int, f: Features) -> None:
-        """An accepted document: its facts become known."""
+    def learn(self, ident: int, f: Features, kind: str = "update") -> None:
+        """An accepted document: its facts become known. `kind`: what its lead is to the
+        core ("update", or "told": the story told again, as its reader said)."""
         self.known.append((ident, f))
         if self.embedder is not None:
             self.core[ident] = lead_vector(f, self.embedder)
-            self.core_kind[ident] = "seed" if ident in self.seeds else "update"
+            self.core_kind[ident] = "seed" if ident in self.seeds else kind
         self.sentences += f.sentences
         for term, w in f.weights.items():
             self.vocabulary[term] = max(self.vocabulary.get(term, 0.0), w)
@@ -135,6 +149,21 @@ class StoryMemory:
             self.remember_copy(ident, f)
             if verdict == "rehash" and self.embedder is not None and self.embedder.name in f.leads:
                 self.remember_retelling(ident, f.leads[self.embedder.name])
+
+    def correct(self, ident: int, f: Features, correction: Correction) -> None:
+        """What the story takes from its reader's word on an article, in place of its own
+        verdict: "not_story" makes it a negative example; "not_new" makes its sentences
+        known (later copies of that news are a rehash) and its lead the story told again;
+        "update" makes it an accepted update."""
+        if correction == "not_story":
+            if self.embedder is not None:
+                lead_vector(f, self.embedder)  # embedded now, once, not at every comparison
+            self.negatives[ident] = f
+        elif correction == "not_new":
+            self.told.add(ident)
+            self.learn(ident, f, "told")
+        else:
+            self.learn(ident, f)
 
     def remember_retelling(self, ident: int, lead: np.ndarray) -> None:
         """A rehash's lead joins what the story is about, not what it knows: its sentences
@@ -224,6 +253,8 @@ def classify(
     if not is_story:
         verdict: Verdict = "related" if near else "unrelated"
         return Decision(verdict, score, reasons=reasons)
+    if memory.negatives and _nearer_a_negative(f, memory, th, words_sim, reasons):
+        return Decision("related", score, reasons=reasons)
 
     by_meaning = th.semantic and memory.embedder is not None and f.language == memory.language
     changed = changed_facts(
@@ -288,6 +319,33 @@ def _semantic_gate(
         return similarity >= th.semantic_floor, True
     is_story = similarity >= th.semantic_across or (lexical and similarity >= th.semantic_floor)
     return is_story, near or similarity >= th.semantic_floor
+
+
+def _nearer_a_negative(
+    f: Features, memory: StoryMemory, th: Thresholds, words_sim: float, reasons: Reasons
+) -> bool:
+    """Whether the article is at least as near to an article its reader said is not the
+    story as it is to the story: by their leads' meaning, as the story's core is compared,
+    or without a model by their telling words, as the seeds are."""
+    if th.semantic and memory.embedder is not None and memory.core:
+        vector = lead_vector(f, memory.embedder)
+        to_story, _ = _lead_similarity(f, memory)
+        near = {
+            i: float(lead_vector(n, memory.embedder) @ vector) for i, n in memory.negatives.items()
+        }
+    else:
+        to_story = words_sim
+        near = {i: cosine(f, n.vector, n.norm) for i, n in memory.negatives.items()}
+    ident = max(near, key=lambda i: (near[i], -i))
+    if near[ident] < to_story:
+        return False
+    reasons["nearest_negative"] = ident
+    reasons["negative_similarity"] = round(near[ident], 3)
+    reasons["why"] = (
+        f"it is nearer to article {ident}, which the reader said is not the story "
+        "(storywatch feedback), than to the story"
+    )
+    return True
 
 
 def _lead_similarity(f: Features, memory: StoryMemory) -> tuple[float, str]:

@@ -19,10 +19,11 @@ import numpy as np
 from .. import interrupt
 from ..config import Settings
 from ..errors import one_line
+from ..feedback import memory_documents
 from ..matching import MATCHER_VERSION, Decision, StoryMemory, classify, features
 from ..matching.embedding import Embedder, Loaded, embedder_for
 from ..matching.features import SIGNATURE_SCHEME, pack_copy, unpack_copy, with_title
-from ..matching.lead import lead_md5
+from ..matching.lead import lead_md5, lead_vector
 from ..outbox import corroborations, enqueue_update, holds_at, known_updates
 from ..plural import plural
 from ..progress import Progress, unwatched
@@ -363,10 +364,12 @@ def memory_from(
         for r in known
         if r.get("vector") is not None and r["lead_md5"] == digests.get(r["id"])
     }
-    seeds = [(r["id"], texts[r["id"]]) for r in known if r["role"] == "seed"]
-    updates = [(r["id"], texts[r["id"]]) for r in known if r["role"] != "seed"]
-    memory = StoryMemory(seeds, story.language, embedder, stored, updates, sentences)
-    leads = {i: (digests[i], v) for i, v in memory.core.items() if i not in stored}
+    seeds, updates, corrections = memory_documents(known, texts)
+    memory = StoryMemory(seeds, story.language, embedder, stored, updates, sentences, corrections)
+    embedded = dict(memory.core)
+    if embedder is not None:  # a negative's lead too: it is compared with every candidate
+        embedded |= {i: lead_vector(n, embedder) for i, n in memory.negatives.items()}
+    leads = {i: (digests[i], v) for i, v in embedded.items() if i not in stored}
     made = {}
     for row in copies:
         if row["minhash"] is None:
