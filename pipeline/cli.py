@@ -31,6 +31,7 @@ from .config import Settings
 from .errors import RecordedFailures, UsageError
 from .outputs import make_folder
 from .plural import plural
+from .snapshot import open_reader
 from .stage_registry import BY_NAME, selected
 from .store import open_store
 
@@ -166,7 +167,7 @@ def query(settings: Settings, sql_text: str, max_rows: int, output: str) -> None
 
     The connection is read-only and reads nothing but the database: no files, no extensions,
     no settings."""
-    with open_store(settings.database, read_only=True) as store:
+    with open_reader(settings) as store:
         if output == "table":
             store.show(sql_text, max_rows=max_rows, max_width=160)
             return
@@ -205,7 +206,7 @@ def feed_list(settings: Settings, show_all: bool, as_json: bool) -> None:
     """Every feed with its health: ok, degraded, failing, disabled."""
     # read-only: it changes nothing, and lists beside other readers (`query`, a dashboard)
     config = {"urls": [f.url for f in settings.feeds], "names": [f.name for f in settings.feeds]}
-    with open_store(settings.database, read_only=True) as store:
+    with open_reader(settings) as store:
         rows = store.rows("feed_list", {"all": show_all, **config})
     if as_json:
         echo_json(rows)

@@ -14,6 +14,7 @@ from .config import Settings
 from .errors import RecordedFailures
 from .outputs import write_file
 from .plural import plural
+from .snapshot import open_reader
 from .store import open_store
 
 
@@ -36,7 +37,7 @@ def alerts_list(
     """Every alert, newest first: status, recipient, story, and why it failed or was held."""
     from .alert_status import explain, state
 
-    with open_store(settings.database, read_only=True) as store:
+    with open_reader(settings) as store:
         rows = store.rows("alert_outbox", {"status": status, "story": slug, "limit": limit})
     now = datetime.now(UTC)
     if as_json:
@@ -68,7 +69,7 @@ def alerts_preview(settings: Settings, alert_id: int, html_file: Path | None) ->
     from .alerts import render
     from .stages.alert import load_alert
 
-    with open_store(settings.database, read_only=True) as store:
+    with open_reader(settings) as store:
         row, alert = load_alert(store, alert_id)
     if row["channel_id"] is not None:
         from . import channel_message

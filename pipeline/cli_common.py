@@ -83,7 +83,19 @@ def with_settings(command):
     )
     @functools.wraps(command)
     def wrapper(config_path: Path | None, **kwargs):
-        return command(load_settings(config_path), **kwargs)
+        from .snapshot import publish_if_written
+
+        settings = load_settings(config_path)
+        try:
+            result = command(settings, **kwargs)
+        except click.exceptions.Exit as done:
+            # done, or done with failures recorded: what it wrote is whole. An error or a stop
+            # midway publishes nothing: the readers keep the last whole state
+            if done.exit_code in (0, RecordedFailures.exit_code):
+                publish_if_written(settings)
+            raise
+        publish_if_written(settings)
+        return result
 
     return wrapper
 

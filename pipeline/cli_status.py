@@ -12,7 +12,8 @@ from .cli_common import echo_json, json_option, with_settings
 from .config import Settings
 from .matching import MATCHER_VERSION
 from .plural import duration, plural
-from .store import Store, open_store
+from .snapshot import open_reader
+from .store import Store
 
 # errors of each kind listed (feeds, pages, matches, stories, alerts)
 LAST_ERRORS = 5
@@ -48,7 +49,7 @@ def status(settings: Settings, as_json: bool) -> None:
     from .stages.fetch import FETCH_ATTEMPTS
 
     now = datetime.now(UTC)
-    with open_store(settings.database, read_only=True) as store:
+    with open_reader(settings) as store:
         params = {"now": now, "max_attempts": FETCH_ATTEMPTS, "matcher_version": MATCHER_VERSION}
         waiting = store.one("status_waiting", params)
         due = next_poll(store, now)

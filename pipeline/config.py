@@ -219,6 +219,15 @@ class AirflowConfig(_Section):
     keep_polls_days: int = Field(90, ge=1, description="older polls are deleted (not the last)")
 
 
+class SnapshotConfig(_Section):
+    """The copy of the database that the read-only commands read while the pipeline writes."""
+
+    # on: every write stage ends by publishing a snapshot, which `query`, `status` and the
+    # lists read, so they never wait for the writer. off: they read the live file and wait
+    # for its lock (up to a minute), as a reader of a DuckDB file must
+    enabled: bool = True
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid"
@@ -238,6 +247,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingConfig = EmbeddingConfig()
     site: SiteConfig = SiteConfig()
     airflow: AirflowConfig = AirflowConfig()
+    snapshot: SnapshotConfig = SnapshotConfig()
 
     @field_validator("feeds", mode="before")
     @classmethod

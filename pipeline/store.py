@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
+import shutil
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -36,6 +38,10 @@ LOCKED_DOWN: dict[str, str | bool | int | float | list[str]] = {
 # what `storywatch query` runs: one statement that reads
 READ_STATEMENTS = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
 VIEW_NAME = re.compile(r"CREATE OR REPLACE VIEW (\w+)", re.I)
+# The databases this process opened to write since it last published their snapshot: a stage
+# or a command that wrote ends by publishing one (`pipeline.snapshot`), one that only read
+# does not
+WRITTEN: set[Path] = set()
 
 
 class StoreError(StorywatchError, RuntimeError):
@@ -267,12 +273,33 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0):
             delay = min(delay * 2, 2.0)
 
 
+def copy_committed(path: Path, target: Path) -> None:
+    """Copy the database file to `target` as its last commit left it. The write lock is held
+    from the checkpoint, which folds the write-ahead log into the file, to the end of the
+    copy, so no other process writes in between; the copy is whole before the lock goes."""
+    con = connect(path)
+    try:
+        con.execute(sql("checkpoint"))
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists() and wal.stat().st_size:
+            raise StoreError(f"cannot copy {path}: its write-ahead log was not folded in")
+        with path.open("rb") as source, target.open("wb") as copy:
+            shutil.copyfileobj(source, copy, 1 << 20)
+            copy.flush()
+            # on disk before it is renamed into place: a crash leaves the old copy, not half
+            os.fsync(copy.fileno())
+    finally:
+        con.close()
+
+
 @contextmanager
 def open_store(
     path: Path, *, read_only: bool = False, migrate: bool = True, lock_timeout: float = 60.0
 ):
     """A Store on the file; a writer brings the schema up to date first. Always closed."""
     con = connect(path, read_only=read_only, lock_timeout=lock_timeout)
+    if not read_only:
+        WRITTEN.add(path.absolute())
     try:
         store = Store(con, path)
         if migrate and not read_only:

@@ -29,6 +29,7 @@ from .matching.core import Core, story_core
 from .matching.features import with_title
 from .outputs import make_folder, write_file
 from .rules import Rules
+from .snapshot import open_reader
 from .store import Store, StoreError, open_store
 from .stories import (
     SeedDocument,
@@ -69,7 +70,7 @@ def _stored(settings: Settings, query: str, params: dict[str, Any]) -> list[dict
     if not settings.database.exists():
         return []
     try:
-        with open_store(settings.database, read_only=True) as store:
+        with open_reader(settings) as store:
             return store.rows(query, params)
     except StoreError:
         return []  # busy, or of an older schema: what the folders say still holds

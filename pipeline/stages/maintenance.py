@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from .. import mailer, rawpages, report
 from ..config import Settings
 from ..plural import plural
+from ..snapshot import publish_if_written
 from ..store import open_store
 
 
@@ -38,6 +39,7 @@ def prune(settings: Settings) -> PruneSummary:
         pages = store.rows("prune_raw_pages", {"keep_days": settings.extraction.keep_raw_days})
         polls = store.rows("prune_polls", {"keep_days": settings.airflow.keep_polls_days})
     rawpages.forget(settings.database, (r["sha256"] for r in pages))
+    publish_if_written(settings)
     return PruneSummary(raw_pages=len(pages), polls=len(polls))
 
 
@@ -45,6 +47,7 @@ def checkpoint(settings: Settings) -> dict:
     """Fold DuckDB's write-ahead log into the database file; returns the file's size."""
     with open_store(settings.database) as store:
         store.execute("checkpoint")
+    publish_if_written(settings)
     return {"database_bytes": settings.database.stat().st_size}
 
 
@@ -68,5 +71,6 @@ def report_feed_health(settings: Settings, key: str, now: datetime | None = None
         raise RuntimeError(f"the feed-health report was not sent: {error}")
     with open_store(settings.database) as store:
         store.execute("mark_report_sent", {"key": key})
+    publish_if_written(settings)
     summary.sent_to = len(to)
     return summary
