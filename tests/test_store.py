@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.paths import SEEDS_DIR
+from pipeline.snapshot import latest
 from pipeline.store import open_store, query_names, sql
 from tests.conftest import write_config
 
@@ -93,9 +94,10 @@ def test_a_reader_of_an_older_or_empty_database_is_told_to_run_init(tmp_path):
     assert never.exit_code == 2 and "holds no storywatch schema yet" in never.output
     assert "storywatch init" in never.output
     runner.invoke(main, ["init", "--config", str(path)])
-    with duckdb.connect(str(database)) as con:  # as an older storywatch left it
-        con.execute("DROP VIEW article_sources")
-        con.execute("DELETE FROM schema_migrations WHERE name LIKE '%article_sources%'")
+    for file in (database, latest(database)):  # as an older storywatch left them
+        with duckdb.connect(str(file)) as con:
+            con.execute("DROP VIEW article_sources")
+            con.execute("DELETE FROM schema_migrations WHERE name LIKE '%article_sources%'")
     older = runner.invoke(main, args)
     assert older.exit_code == 2 and "another version of storywatch" in older.output
     runner.invoke(main, ["init", "--config", str(path)])

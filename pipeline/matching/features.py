@@ -7,10 +7,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import regex
-from datasketch import MinHash
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 from .text import NUMBER, STOPWORDS, content_words, fold, sentences, shingles, weight, words
 
@@ -95,6 +98,10 @@ def hash64(shingle: str) -> int:
 
 
 def _minhash(hashvalues=None) -> MinHash:
+    # imported on first use: datasketch loads scipy (half a second), which a command that
+    # only reads (`storywatch query`) would otherwise wait for
+    from datasketch import MinHash
+
     # the runs are already hashed: MinHash takes their low 32 bits instead of hashing again
     return MinHash(
         NUM_PERM, seed=MINHASH_SEED, hashfunc=_low32, hashvalues=hashvalues, scheme="affine32"
