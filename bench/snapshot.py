@@ -10,8 +10,8 @@ runs `storywatch query` again and again until the stage ends, once with `[snapsh
 and once without (a fresh copy of the database each time); then the same while another
 process holds the write lock in one long transaction (`--hold` seconds), as a stage writing a
 large backlog in one go would. An answer is timed two ways: the
-whole command, Python's start included, and the reader alone (open, SELECT, close) in this
-process.
+whole command, Python's start included, and, in a thread beside it, the reader alone (open,
+SELECT, close) in this process.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -83,19 +85,28 @@ def during(what: str, writer_command: list[str], folder: Path, settings: Setting
     started = time.perf_counter()
     commands: list[tuple[float, bool]] = []
     readers: list[tuple[float, bool]] = []
+
+    def read_alone() -> None:
+        while writer.poll() is None:
+            readers.append(timed_reader(settings))
+            time.sleep(0.1)  # a person's pace, not a busy loop taking a core from the writer
+
+    alone = threading.Thread(target=read_alone)  # beside the commands, not after each
+    alone.start()
     while writer.poll() is None:
         commands.append(timed_command(config, env))
-        readers.append(timed_reader(settings))
     stage = time.perf_counter() - started
-    print(
-        f"  snapshot {'on ' if enabled else 'off'}: {what} {stage:6.1f} s; "
-        f"{len(commands)} queries during it"
-    )
+    alone.join()
+    print(f"  snapshot {'on ' if enabled else 'off'}: {what} {stage:6.1f} s")
     for what, times in (("storywatch query", commands), ("reader alone    ", readers)):
         answered = [s for s, ok in times if ok]
         failed = len(times) - len(answered)
-        longest = f"longest answer {max(answered):5.2f} s" if answered else "no answer"
-        print(f"    {what}: {longest}, {failed} failed")
+        longest = (
+            f"longest answer {max(answered):5.2f} s, median {statistics.median(answered):5.2f} s"
+            if answered
+            else "no answer"
+        )
+        print(f"    {what}: {len(times):4} answers, {longest}, {failed} failed")
 
 
 def publish_cost(settings: Settings, when: str) -> None:

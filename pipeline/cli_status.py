@@ -12,7 +12,7 @@ from .cli_common import echo_json, json_option, with_settings
 from .config import Settings
 from .matching import MATCHER_VERSION
 from .plural import duration, plural
-from .snapshot import open_reader
+from .snapshot import open_reader, taken_at
 from .store import Store
 
 # errors of each kind listed (feeds, pages, matches, stories, alerts)
@@ -49,6 +49,7 @@ def status(settings: Settings, as_json: bool) -> None:
     from .stages.fetch import FETCH_ATTEMPTS
 
     now = datetime.now(UTC)
+    as_of = taken_at(settings)
     with open_reader(settings) as store:
         params = {"now": now, "max_attempts": FETCH_ATTEMPTS, "matcher_version": MATCHER_VERSION}
         waiting = store.one("status_waiting", params)
@@ -56,9 +57,11 @@ def status(settings: Settings, as_json: bool) -> None:
         errors = store.rows("status_errors", {"limit": LAST_ERRORS})
     assert waiting is not None, "an aggregate gives one row"
     if as_json:
-        echo_json({"waiting": waiting, "next_poll": due, "errors": errors})
+        echo_json({"waiting": waiting, "next_poll": due, "errors": errors, "snapshot_at": as_of})
         return
     click.echo(f"database {settings.database}")
+    if as_of:
+        click.echo(f"as of    {_at(as_of)}, the end of the last write (its snapshot)")
     click.echo("waiting")
     for line in [*_waiting_lines(waiting), f"poll    {next_poll_line(due, now)}"]:
         click.echo(f"  {line}")

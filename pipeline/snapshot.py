@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .config import Settings
@@ -74,6 +75,14 @@ def reading(settings: Settings) -> Path:
     if settings.snapshot.enabled and copy.exists():
         return copy
     return settings.database
+
+
+def taken_at(settings: Settings) -> datetime | None:
+    """When the snapshot the readers read was published; None when they read the live file."""
+    copy = reading(settings)
+    if copy == settings.database:
+        return None
+    return datetime.fromtimestamp(copy.stat().st_mtime, UTC)
 
 
 @contextmanager
