@@ -11,17 +11,21 @@ or command that wrote: never a stage half-written.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from .config import Settings
 from .store import WRITTEN, Store, copy_committed, open_store
 
+P = ParamSpec("P")
+R = TypeVar("R")
 LATEST = "latest.duckdb"
 PUBLISHING = "publishing.duckdb"  # being written; renamed to LATEST once whole
 
@@ -66,6 +70,21 @@ def publish_if_written(settings: Settings) -> Published | None:
     if settings.database.absolute() not in WRITTEN:
         return None
     return publish(settings)
+
+
+def publishes(
+    stage: Callable[Concatenate[Settings, P], R],
+) -> Callable[Concatenate[Settings, P], R]:
+    """A stage that ends by publishing what it wrote. One that raises publishes nothing:
+    readers never see half of a stage."""
+
+    @functools.wraps(stage)
+    def run(settings: Settings, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        done = stage(settings, *args, **kwargs)
+        publish_if_written(settings)
+        return done
+
+    return run
 
 
 def reading(settings: Settings) -> Path:

@@ -38,13 +38,8 @@ class Stage:
         return get_type_hints(self.run)["return"]
 
     def call(self, settings, **given) -> Any:
-        """Run the stage with those of the `given` options it takes, then publish what it
-        wrote to the readers (`pipeline.snapshot`); returns its summary."""
-        summary = self.run(settings, **{k: v for k, v in given.items() if k in self.options})
-        from .snapshot import publish_if_written
-
-        publish_if_written(settings)
-        return summary
+        """Run the stage with those of the `given` options it takes; returns its summary."""
+        return self.run(settings, **{k: v for k, v in given.items() if k in self.options})
 
     def produced(self, summary) -> bool:
         return any(getattr(summary, count) for count in self.produces)

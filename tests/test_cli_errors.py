@@ -15,7 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.config import load_settings
 from pipeline.paths import SEEDS_DIR
+from pipeline.snapshot import publish
 from tests.conftest import write_config
 
 STORYWATCH = Path(sys.executable).with_name("storywatch")  # the installed console script
@@ -179,6 +181,7 @@ def test_an_unexpected_error_is_one_line_and_the_traceback_waits_for_debug(tmp_p
     with duckdb.connect(str(tmp_path / "var" / "sw.duckdb")) as con:
         con.execute("DROP TABLE alert_matches")
         con.execute("DROP TABLE alerts")
+    publish(load_settings(config))  # to the readers, as a write by storywatch is
     plain = _storywatch("alerts", "list", "--config", str(config))
     assert plain.returncode == 3
     assert "Traceback" not in plain.stderr + plain.stdout

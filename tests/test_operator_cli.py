@@ -24,12 +24,14 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.config import load_settings
 from pipeline.demo import ARTICLES_DIR, FOLLOW_UP, SEED_DAY, demo_pages
 from pipeline.demo.mailsink import MailSink
 from pipeline.demo.pages import page_from_text
 from pipeline.demo.site import DemoSite
 from pipeline.paths import PROJECT_ROOT, SEEDS_DIR
 from pipeline.plural import plural
+from pipeline.snapshot import publish
 from pipeline.store import open_store
 from tests.conftest import LOOPBACK_HTTP, write_config
 
@@ -176,6 +178,7 @@ def test_status_counts_the_articles_that_wait_for_the_match(built):
     # the three unrelated articles (a bridge, a harvest, a chess tournament), judged again
     with open_store(built.config.parent / "var" / "sw.duckdb") as store:
         store.con.execute("DELETE FROM matches WHERE verdict = 'unrelated'")
+    publish(load_settings(built.config))  # to the readers, as a write by storywatch is
     waiting = json.loads(built.cli("status", "--json").stdout)["waiting"]
     assert waiting["articles_to_match"] == 3 and waiting["stories_to_match"] == 1
     text = built.cli("status").stdout

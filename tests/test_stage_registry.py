@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 import pytest
 
 from pipeline import stage_registry, stages
-from pipeline.config import Settings
 from pipeline.stage_registry import BY_NAME, STAGES, Stage
 
 
@@ -44,14 +43,13 @@ def test_a_typo_in_a_record_fails_its_check(typo, message):
         replace(BY_NAME["fetch"], **typo).check()
 
 
-def test_options_reach_only_the_stages_that_take_them(monkeypatch, tmp_path):
+def test_options_reach_only_the_stages_that_take_them(monkeypatch):
     takes = Stage("count", f"{__name__}:count", ("counted",), None, "Count.", options=("force",))
     ignores = replace(takes, name="ignore", options=())
     takes.check()
     monkeypatch.setattr(stage_registry, "STAGES", (takes, ignores))
     # the Airflow task gives `due_now` to every stage, the CLI `force`: each takes its own
-    settings = Settings(database=tmp_path / "sw.duckdb")  # which these stages never open
-    summaries = list(stages.each(settings, force=True, due_now=["https://example.org/feed"]))
+    summaries = list(stages.each(None, force=True, due_now=["https://example.org/feed"]))
     assert summaries == [Counted(counted=2), Counted(counted=1)]
     assert takes.produced(summaries[0]) and not takes.produced(Counted())
-    assert list(stages.each(settings, only="ignore", force=True)) == [Counted(counted=1)]
+    assert list(stages.each(None, only="ignore", force=True)) == [Counted(counted=1)]

@@ -10,6 +10,7 @@ from .. import alert_policy, alerts, channel_message, channels, interrupt, maile
 from ..config import Settings
 from ..errors import UsageError
 from ..outbox import hold_due_alerts, holds_at
+from ..snapshot import publishes
 from ..store import Store, open_store
 from ..sync import SyncedStories, sync_stories
 from ..timeline import read_timelines
@@ -62,6 +63,7 @@ def _stories(n: int) -> str:
     return "story" if n == 1 else "stories"
 
 
+@publishes
 def send_alerts(
     settings: Settings, *, only: list[int] | None = None, now: datetime | None = None
 ) -> SendSummary:

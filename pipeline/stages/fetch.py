@@ -22,6 +22,7 @@ from ..plural import plural
 from ..progress import Progress, unwatched
 from ..sandbox import ExtractionFailed, ExtractionPool
 from ..site_lines import batch_furniture, remember_batch_lines, site_of
+from ..snapshot import publishes
 from ..store import Store, open_store
 
 FETCH_ATTEMPTS = 3
@@ -68,6 +69,7 @@ class FetchedPage:
     raw_bytes: int = 0
 
 
+@publishes
 def fetch_articles(settings: Settings, progress: Progress = unwatched) -> FetchSummary:
     """Download and extract the page of every entry that has no article yet, at most
     `[extraction] batch` of them; the pages done are stored in batches while the next ones

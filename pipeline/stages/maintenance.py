@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from .. import mailer, rawpages, report
 from ..config import Settings
 from ..plural import plural
-from ..snapshot import publish_if_written
+from ..snapshot import publishes
 from ..store import open_store
 
 
@@ -32,6 +32,7 @@ class ReportSummary:
         return f"report  {feeds}, {self.attention} to look at, sent to {self.sent_to}"
 
 
+@publishes
 def prune(settings: Settings) -> PruneSummary:
     """Delete raw pages past `[extraction] keep_raw_days` and polls past `[airflow]
     keep_polls_days` (keeping what feed health needs). Running it twice deletes nothing more."""
@@ -39,18 +40,18 @@ def prune(settings: Settings) -> PruneSummary:
         pages = store.rows("prune_raw_pages", {"keep_days": settings.extraction.keep_raw_days})
         polls = store.rows("prune_polls", {"keep_days": settings.airflow.keep_polls_days})
     rawpages.forget(settings.database, (r["sha256"] for r in pages))
-    publish_if_written(settings)
     return PruneSummary(raw_pages=len(pages), polls=len(polls))
 
 
+@publishes
 def checkpoint(settings: Settings) -> dict:
     """Fold DuckDB's write-ahead log into the database file; returns the file's size."""
     with open_store(settings.database) as store:
         store.execute("checkpoint")
-    publish_if_written(settings)
     return {"database_bytes": settings.database.stat().st_size}
 
 
+@publishes
 def report_feed_health(settings: Settings, key: str, now: datetime | None = None) -> ReportSummary:
     """Email the last day's feed health to `[airflow] operator_email`, once per `key`."""
     now = now or datetime.now(UTC)
@@ -71,6 +72,5 @@ def report_feed_health(settings: Settings, key: str, now: datetime | None = None
         raise RuntimeError(f"the feed-health report was not sent: {error}")
     with open_store(settings.database) as store:
         store.execute("mark_report_sent", {"key": key})
-    publish_if_written(settings)
     summary.sent_to = len(to)
     return summary

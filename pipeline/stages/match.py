@@ -28,6 +28,7 @@ from ..outbox import corroborations, enqueue_update, holds_at, known_updates
 from ..plural import plural
 from ..progress import Progress, unwatched
 from ..rules import apply_rules
+from ..snapshot import publishes
 from ..store import Store, open_store
 from ..stories import Story
 from ..sync import sync_stories
@@ -95,6 +96,7 @@ class Failed:
     error: str
 
 
+@publishes
 def match(
     settings: Settings, *, now: datetime | None = None, progress: Progress = unwatched
 ) -> MatchSummary:

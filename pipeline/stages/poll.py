@@ -13,6 +13,7 @@ from ..feeds import Feed, FeedError, parse_feed
 from ..http import Fetcher, FetchError, Response
 from ..plural import plural
 from ..polling import next_poll_at, should_disable
+from ..snapshot import publishes
 from ..store import Store, open_store
 from ..sync import sync_feeds
 
@@ -44,6 +45,7 @@ class _Polled:
     retry_after: float | None = None
 
 
+@publishes
 def poll(settings: Settings, force: bool = False, due_now: Sequence[str] = ()) -> PollSummary:
     """Fetch every due feed (conditional GET), parse it, store new entries and the outcome.
 

@@ -13,6 +13,7 @@ from ..config import Settings
 from ..progress import Progress, unwatched
 from ..sandbox import ExtractionFailed, ExtractionPool
 from ..site_lines import remember_lines
+from ..snapshot import publishes
 from ..store import Store, open_store
 
 
@@ -29,6 +30,7 @@ class ReextractSummary:
         )
 
 
+@publishes
 def reextract(
     settings: Settings,
     since: datetime | None = None,
