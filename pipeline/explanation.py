@@ -66,6 +66,8 @@ class Reasons(TypedDict, total=False):
     background: list[str]  # a rehash's news: below the lead, or beside a known development
     nearest_negative: int  # the article its reader said is not the story that it is nearest
     negative_similarity: float  # how near: the measure it is compared with the story by
+    nearest_lookalike: int  # the article it judged related whose lead is nearest to this one
+    lookalike_similarity: float  # how near (cosine of the leads)
     excluded_by: RuleExclusion  # a rule of the story's turned it away; `why` says it in words
 
 

@@ -149,3 +149,34 @@ def test_a_lead_that_tells_a_known_development_with_details_of_its_own_is_no_upd
     assert judged.reasons["lead_similarity"] >= Thresholds().known_lead
     assert judged.reasons["why"].startswith("its lead tells what seed ")
     assert any("14 designs" in s for s in judged.reasons["background"])
+
+
+def test_a_look_alike_judged_related_makes_its_next_report_related(default):
+    """Alone, a second report of another event with the story's cast passes for the story;
+    after the story judged the first report related, it is related too."""
+    from pipeline.matching import StoryMemory, classify, features
+    from pipeline.paths import PROJECT_ROOT, SEEDS_DIR
+    from pipeline.stories import load_story
+    from tests.test_lookalikes import LEAK_AGAIN_PAGE
+
+    seeds = [
+        (-1 - i, d.text)
+        for i, d in enumerate(load_story(SEEDS_DIR / "iss-withdrawal", []).documents)
+    ]
+    page = (PROJECT_ROOT / "pipeline/demo/articles/soyuz-coolant-leak.txt").read_text()
+    title, body = page.split("\n", 1)[0].removeprefix("Title: "), page.split("\n\n", 1)[1]
+    again = LEAK_AGAIN_PAGE.split("\n\n", 1)[1]
+    title_again = LEAK_AGAIN_PAGE.split("\n", 1)[0].removeprefix("Title: ")
+    second = f"{title_again}\n{again}"
+
+    alone = classify(features(second), StoryMemory(seeds, embedder=default.embedder))
+    assert alone.verdict == "update"
+
+    memory = StoryMemory(seeds, embedder=default.embedder)
+    first = features(f"{title}\n{body}")
+    judged = classify(first, memory)
+    assert judged.verdict == "related"
+    memory.absorb(7, first, judged.verdict)
+    after = classify(features(second), memory)
+    assert after.verdict == "related"
+    assert after.reasons["nearest_lookalike"] == 7

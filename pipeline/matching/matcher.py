@@ -40,7 +40,7 @@ from .features import (
 from .lead import lead_vector, sentence_md5
 from .text import shingles
 
-MATCHER_VERSION = "lead-meaning-6"
+MATCHER_VERSION = "lookalikes-7"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
 # what a reader can say of an article (`storywatch feedback`): not the story, the story but
 # nothing new, or an update the matcher missed
@@ -105,6 +105,9 @@ class StoryMemory:
         # articles its reader said are not the story: a look-alike nearer to one of them
         # than to the story is not the story either
         self.negatives: dict[int, Features] = {}
+        # leads of articles it judged related in its own language (the model read them): the
+        # same look-alike retold by the next outlet is nearer to one of them than to the story
+        self.lookalikes: dict[int, np.ndarray] = {}
         self.told: set[int] = set()  # known as its reader said: the story, but nothing new
         self._cast: dict[str, float] | None = None
         self.seeds: set[int] = {ident for ident, _ in documents}
@@ -145,6 +148,9 @@ class StoryMemory:
         another language: the next report in that language is judged against it)."""
         if verdict == "update":
             self.learn(ident, f)
+        elif verdict == "related" and f.language == self.language and self.embedder:
+            if (lead := f.leads.get(self.embedder.name)) is not None:
+                self.remember_lookalike(ident, lead)
         elif verdict in ("rehash", "duplicate"):
             self.remember_copy(ident, f)
             if verdict == "rehash" and self.embedder is not None and self.embedder.name in f.leads:
@@ -169,6 +175,10 @@ class StoryMemory:
         """A rehash's lead joins what the story is about, not what it knows: its sentences
         never make later news look old."""
         self.core[ident], self.core_kind[ident] = lead, "rehash"
+
+    def remember_lookalike(self, ident: int, lead: np.ndarray) -> None:
+        """The lead of an article it judged related: another story told with its cast."""
+        self.lookalikes[ident] = lead
 
     def remember_copy(self, ident: int, f: Features) -> None:
         """A text the story has seen (a rehash, a duplicate): a later copy of it is a copy."""
@@ -248,19 +258,27 @@ def classify(
     # again (wire copies are most of what a story meets)
     copy, containment = _nearest_copy(f, memory) if lexical else (None, 0.0)
     copied = copy is not None and containment >= th.duplicate
+    in_language = th.semantic and memory.embedder is not None and f.language == memory.language
     if th.semantic and memory.embedder is not None and memory.core and not copied:
         is_story, near = _semantic_gate(f, memory, th, lexical, near, reasons)
     if not is_story:
         verdict: Verdict = "related" if near else "unrelated"
+        if verdict == "related" and cast_share >= th.cast_floor and in_language:
+            # another story told with the story's cast: its lead is read, so that the story
+            # remembers it as a look-alike (`absorb`) and knows the next report of it
+            assert memory.embedder is not None
+            lead_vector(f, memory.embedder)
         return Decision(verdict, score, reasons=reasons)
+    lookalike = in_language and memory.lookalikes and not copied
+    if lookalike and _nearer_a_lookalike(f, memory, th, reasons):
+        return Decision("related", score, reasons=reasons)
     if memory.negatives and _nearer_a_negative(f, memory, th, words_sim, reasons):
         return Decision("related", score, reasons=reasons)
 
-    by_meaning = th.semantic and memory.embedder is not None and f.language == memory.language
     changed = changed_facts(
         f.sentences,
         memory.facts,
-        memory.similar if by_meaning else None,
+        memory.similar if in_language else None,
         lead=th.lead_sentences,
         same_meaning=th.semantic_change,
     )
@@ -344,6 +362,29 @@ def _nearer_a_negative(
     reasons["why"] = (
         f"it is nearer to article {ident}, which the reader said is not the story "
         "(storywatch feedback), than to the story"
+    )
+    return True
+
+
+def _nearer_a_lookalike(f: Features, memory: StoryMemory, th: Thresholds, reasons: Reasons) -> bool:
+    """Whether the article's lead is nearer, by `th.lookalike` or more, to the lead of an
+    article the story judged related than to any lead the story knows: the next report of
+    a look-alike (an agency chief dismissed, a quarterly result) that names the cast. Only
+    the story's own language: across languages a lead is nearest to its own language's."""
+    assert memory.embedder is not None
+    vector = lead_vector(f, memory.embedder)
+    to_story, _ = _lead_similarity(f, memory)
+    idents = list(memory.lookalikes)
+    scores = np.stack([memory.lookalikes[i] for i in idents]) @ vector
+    best = int(np.argmax(scores))
+    if scores[best] < to_story + th.lookalike:
+        return False
+    ident = idents[best]
+    reasons["nearest_lookalike"] = ident
+    reasons["lookalike_similarity"] = round(float(scores[best]), 3)
+    reasons["why"] = (
+        f"its lead is nearer to that of article {ident}, which it judged related, "
+        "than to the story's"
     )
     return True
 

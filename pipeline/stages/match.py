@@ -76,6 +76,7 @@ class Work:
     prints: dict[int, tuple[bytes, bytes]] = field(default_factory=dict)  # made, to store
     leads: dict[int, tuple[str, np.ndarray]] = field(default_factory=dict)  # embedded, to store
     sentences: dict[str, np.ndarray] = field(default_factory=dict)  # stored, by md5
+    lookalikes: dict[int, np.ndarray] = field(default_factory=dict)  # related leads, by id
 
 
 @dataclass
@@ -144,6 +145,9 @@ def read_work(store: Store, stories: dict[int, Story], model: str = "") -> dict[
             work[story_id] = Work(articles, *_memory_rows(store, story_id, model), state=None)
             if model:
                 work[story_id].sentences = stored_sentences(store, story_id, model)
+                work[story_id].lookalikes = stored_lookalikes(
+                    store, story_id, model, stories[story_id].language
+                )
     for state in store.rows("story_states", {"story_ids": list(work)}):
         work[state.pop("story_id")].state = state
     return work
@@ -172,7 +176,7 @@ def judge(
     memories: dict[int, StoryMemory] = {}
     for story_id, w in work.items():
         memory, w.prints, w.leads = memory_from(
-            w.known, w.copies, stories[story_id], embedder, w.sentences
+            w.known, w.copies, stories[story_id], embedder, w.sentences, w.lookalikes
         )
         w.memory = memories[story_id] = memory
     judged: list[Judged | Failed] = []
@@ -348,15 +352,27 @@ def stored_sentences(store: Store, story_id: int, model: str) -> dict[str, np.nd
     return {r["sentence_md5"]: np.asarray(r["vector"], dtype=np.float32) for r in rows}
 
 
+def stored_lookalikes(
+    store: Store, story_id: int, model: str, language: str
+) -> dict[int, np.ndarray]:
+    """The leads, as `model` embedded them, of what the story judged related in `language`."""
+    rows = store.rows(
+        "story_lookalikes", {"story_id": story_id, "model": model, "language": language}
+    )
+    return {r["id"]: np.asarray(r["vector"], dtype=np.float32) for r in rows}
+
+
 def memory_from(
     known: list[dict],
     copies: list[dict],
     story: Story,
     embedder: Embedder | None = None,
     sentences: dict[str, np.ndarray] | None = None,
+    lookalikes: dict[int, np.ndarray] | None = None,
 ) -> tuple[StoryMemory, dict[int, tuple[bytes, bytes]], dict[int, tuple[str, np.ndarray]]]:
-    """The story's memory: what it knows (with its sentences' stored embeddings), and the
-    copies it has seen, by their stored fingerprints; with the fingerprints it had to make
+    """The story's memory: what it knows (with its sentences' stored embeddings), the
+    copies it has seen, by their stored fingerprints, and the leads of its look-alikes
+    (`lookalikes`, used with an embedder); with the fingerprints it had to make
     (from the text, for copies that have none of the current scheme) and the leads it had to
     embed, for the caller to store. Pure."""
     texts = {r["id"]: with_title(r["title"], r["text"]) for r in known}
@@ -372,6 +388,9 @@ def memory_from(
     if embedder is not None:  # a negative's lead too: it is compared with every candidate
         embedded |= {i: lead_vector(n, embedder) for i, n in memory.negatives.items()}
     leads = {i: (digests[i], v) for i, v in embedded.items() if i not in stored}
+    if embedder is not None:
+        for ident, lead in (lookalikes or {}).items():
+            memory.remember_lookalike(ident, lead)
     made = {}
     for row in copies:
         if row["minhash"] is None:
