@@ -17,8 +17,8 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
+from collections.abc import Mapping
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 from pipeline.paths import PROJECT_ROOT
@@ -183,9 +183,10 @@ class Standalone:
         import psycopg2.extras
 
         url = self.env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("+psycopg2", "", 1)
-        with closing(psycopg2.connect(url, connect_timeout=5)) as con, con.cursor(
-            cursor_factory=psycopg2.extras.RealDictCursor
-        ) as cursor:
+        with (
+            closing(psycopg2.connect(url, connect_timeout=5)) as con,
+            con.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cursor,
+        ):
             cursor.execute(sql, params)
             return [dict(row) for row in cursor.fetchall()]
 
@@ -263,10 +264,8 @@ class CeleryAirflow(Standalone):
         worker = self.processes[name].pid
         # the worker first: it starts no new process meanwhile
         for pid in [worker, *(self.trees()[name] - {worker})]:
-            try:
+            with suppress(ProcessLookupError):  # ended meanwhile
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass  # ended meanwhile
         self.processes[name].wait()
 
 
