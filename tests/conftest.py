@@ -32,13 +32,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # longest first, so that the workers (-n) finish together: the real-scheduler tests take
-    # minutes, mostly waiting on Airflow, then come the modules that share a costly fixture
+    # longest first, so that the workers (-n) finish together: the real-scheduler and Celery
+    # tests take minutes, mostly waiting on Airflow, then come the modules that share a costly
+    # fixture
     items.sort(key=_start_rank)
 
 
 def _start_rank(item: pytest.Item) -> int:
-    if item.get_closest_marker("scheduler"):
+    if item.get_closest_marker("scheduler") or item.get_closest_marker("celery"):
         return 0
     return 1 if item.get_closest_marker("xdist_group") else 2
 

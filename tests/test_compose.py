@@ -21,8 +21,8 @@ def compose() -> dict:
 
 def test_every_airflow_component_runs_from_the_project_image(compose):
     services = compose["services"]
-    assert set(services) == AIRFLOW | {"airflow-init", "postgres", "mailpit"}
-    for name in AIRFLOW | {"airflow-init"}:
+    assert set(services) == AIRFLOW | {"worker", "airflow-init", "postgres", "redis", "mailpit"}
+    for name in AIRFLOW | {"worker", "airflow-init"}:
         service = services[name]
         assert service["image"] == "storywatch:latest", name
         dockerfile = (COMPOSE.parent / service["build"]["context"]) / service["build"]["dockerfile"]
@@ -32,6 +32,10 @@ def test_every_airflow_component_runs_from_the_project_image(compose):
             assert service["depends_on"]["airflow-init"]["condition"] == (
                 "service_completed_successfully"
             )
+    worker = services["worker"]
+    assert worker["entrypoint"] == ["airflow"] and worker["command"] == ["celery", "worker"]
+    assert worker["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+    assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
     init = services["airflow-init"]["command"][0]
     assert "airflow db migrate" in init and "pools set storywatch_duckdb 1" in init
     assert services["airflow-init"]["depends_on"]["postgres"]["condition"] == "service_healthy"
@@ -60,17 +64,39 @@ def test_addresses_credentials_and_ports_match_their_services(compose):
     assert env["STORYWATCH_SMTP__HOST"] == "mailpit" and env["STORYWATCH_SMTP__PORT"] == "1025"
     assert "8025:8025" in services["mailpit"]["ports"]
     assert env["STORYWATCH_AIRFLOW__MODE"] in ("cron", "events")
-    for name in AIRFLOW:  # the JWT secret must be the same everywhere
+    for name in AIRFLOW | {"worker"}:  # the JWT secret must be the same everywhere
         assert services[name]["environment"] == env, name
 
 
+def test_the_tasks_go_through_redis_to_workers_that_scale(compose):
+    services = compose["services"]
+    env = services["scheduler"]["environment"]
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    broker = urlsplit(env["AIRFLOW__CELERY__BROKER_URL"])
+    assert (broker.scheme, broker.hostname, broker.port) == ("redis", "redis", 6379)
+    assert services["redis"]["image"].startswith("redis:")
+    assert services["redis"]["healthcheck"]["test"][-2:] == ["redis-cli", "ping"]
+    # the results in the metadata database, where the scheduler reads the task states
+    backend = env["AIRFLOW__CELERY__RESULT_BACKEND"].removeprefix("db+")
+    metadata = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("+psycopg2", "")
+    assert backend == metadata
+    # a task forked from a prefork pool could not start the fetch's extraction processes
+    assert env["AIRFLOW__CELERY__POOL"] == "solo"
+    # `--scale worker=4`: no fixed name, hostname or host port would let four of them start
+    worker = services["worker"]
+    assert not {"container_name", "hostname", "ports"} & set(worker), sorted(worker)
+
+
 def test_the_duckdb_file_lives_on_a_named_volume_where_the_tasks_run(compose):
-    scheduler = compose["services"]["scheduler"]
-    database = Path(scheduler["environment"]["STORYWATCH_DATABASE"])
-    mounts = dict(v.split(":")[1::-1] for v in scheduler["volumes"])  # target -> source
+    worker = compose["services"]["worker"]  # where the CeleryExecutor runs the tasks
+    database = Path(worker["environment"]["STORYWATCH_DATABASE"])
+    mounts = dict(v.split(":")[1::-1] for v in worker["volumes"])  # target -> source
     assert mounts[str(database.parent)] in compose["volumes"]
-    config = scheduler["environment"]["STORYWATCH_CONFIG"]
+    config = worker["environment"]["STORYWATCH_CONFIG"]
     assert (COMPOSE.parent / mounts[config]).resolve() == PROJECT_ROOT / "storywatch.toml"
+    # the tasks' logs, written by the workers, are where the api-server reads them
+    api = dict(v.split(":")[1::-1] for v in compose["services"]["api-server"]["volumes"])
+    assert mounts["/opt/airflow/logs"] == api["/opt/airflow/logs"] in compose["volumes"]
     for service in compose["services"].values():
         for volume in service.get("volumes", []):
             source = volume.split(":")[0]

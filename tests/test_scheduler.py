@@ -5,9 +5,7 @@ an alert email at the loopback SMTP sink, with SQLite and with PostgreSQL as Air
 from __future__ import annotations
 
 import math
-import socket
 import time
-import uuid
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -26,15 +24,12 @@ pytest.importorskip("airflow", reason="Airflow is the `airflow` extra")
 # each test asserts a latency: never two real schedulers at once, on one worker one after the other
 pytestmark = [pytest.mark.airflow, pytest.mark.scheduler, pytest.mark.xdist_group("scheduler")]
 
-from storywatch_airflow.standalone import Standalone, environment  # noqa: E402
-
-POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from storywatch_airflow.standalone import (  # noqa: E402
+    Standalone,
+    environment,
+    free_port,
+    postgres_database,
+)
 
 
 @pytest.fixture
@@ -138,19 +133,15 @@ def test_cron_mode_on_sqlite_emails_the_follow_up(newsroom):
 
 def test_event_mode_on_postgres_emails_the_follow_up_within_a_minute(newsroom):
     psycopg2 = pytest.importorskip("psycopg2")
-    try:
-        admin = psycopg2.connect(dbname="postgres", connect_timeout=3, **POSTGRES)
-    except psycopg2.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL at {POSTGRES['host']}:{POSTGRES['port']}: {exc}")
-    admin.autocommit = True
-    database = f"storywatch_test_{uuid.uuid4().hex[:8]}"
-    admin.cursor().execute(f"CREATE DATABASE {database}")  # a name of our own making
-    try:
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(postgres_database())
+        except psycopg2.OperationalError as exc:
+            pytest.skip(f"no PostgreSQL on 127.0.0.1:5432: {exc}")
         site, mail, tmp_path = newsroom
         # the schedule is the fallback only: a day away, so that the watcher alone can start it
         config = configure(tmp_path, site, mail, mode="events", schedule="0 0 * * *",
                            watch_interval=2)  # fmt: skip
-        url = "postgresql+psycopg2://{user}@{host}:{port}/".format(**POSTGRES) + database
         env = environment(
             tmp_path / "airflow", free_port(), config, {"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url}
         )
@@ -161,6 +152,3 @@ def test_event_mode_on_postgres_emails_the_follow_up_within_a_minute(newsroom):
         assert_pages_were_extracted(config)
         print(f"\nevent mode (watcher every 2s), PostgreSQL: published -> email in {latency:.1f}s")
         assert latency < 60
-    finally:
-        admin.cursor().execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-        admin.close()
