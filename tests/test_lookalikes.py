@@ -20,8 +20,8 @@ pytestmark = pytest.mark.xdist_group("embedding")
 # In our own words: a second report of the Soyuz coolant leak the demo site publishes, that
 # names the story's people and recalls its news further down.
 LEAK_AGAIN = "soyuz-unfit"
-LEAK_AGAIN_PAGE = """Title: Leaking Soyuz at the space station may be unfit to bring its crew home, \
-Roscosmos says
+LEAK_AGAIN_PAGE = """Title: Leaking Soyuz at the space station may be unfit to bring its \
+crew home, Roscosmos says
 Published: 2022-12-16T14:00:00Z
 Section: space
 
