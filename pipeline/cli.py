@@ -12,8 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import interrupt, stages
-from .cli_alerts import alerts_group
+from . import interrupt
 from .cli_common import (
     EXIT_CODES,
     ProgressBars,
@@ -24,9 +23,7 @@ from .cli_common import (
     json_option,
     with_settings,
 )
-from .cli_feedback import feedback
 from .cli_status import next_poll, next_poll_line, status
-from .cli_stories import story_group
 from .config import Settings
 from .errors import RecordedFailures, UsageError
 from .outputs import make_folder
@@ -35,9 +32,20 @@ from .snapshot import open_reader
 from .stage_registry import BY_NAME, selected
 from .store import open_store
 
+# the commands whose modules import the stages and the matcher load when they are used, so
+# that a read-only command (query, feed list, status) starts in a fraction of a second
+LAZY = {
+    "alerts": "pipeline.cli_alerts:alerts_group",
+    "feedback": "pipeline.cli_feedback:feedback",
+    "story": "pipeline.cli_stories:story_group",
+}
+
 
 @click.group(
-    cls=Storywatch, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES
+    cls=Storywatch,
+    lazy=LAZY,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES,
 )
 @click.option(
     "--debug",
@@ -54,6 +62,8 @@ def main(debug: bool) -> None:
 @with_settings
 def init(settings: Settings) -> None:
     """Create or migrate the database and load the feeds and stories; safe to repeat."""
+    from . import stages
+
     with open_store(settings.database, migrate=False) as store:
         applied = store.migrate()
         stages.sync_feeds(store, settings)
@@ -84,6 +94,8 @@ def run(settings: Settings, stage: str | None, force: bool, as_json: bool) -> No
     failed on, or alerts that failed).
     Ctrl-C or SIGTERM stops at the next safe point: what is done is stored, no later stage
     starts, and the exit code is 130 (SIGINT) or 143 (SIGTERM)."""
+    from . import stages
+
     summaries, report = [], []
     names = iter(s.name for s in selected(stage))
     due = None
@@ -249,6 +261,8 @@ def feed_remove(settings: Settings, url: str) -> None:
 def reextract(settings: Settings, since: datetime | None) -> None:
     """Run extraction and the boilerplate pass again on the kept raw pages (exit 1 when some
     failed: they are kept as they were), with a progress bar when stderr is a terminal."""
+    from . import stages
+
     when = since.replace(tzinfo=UTC) if since else None
     with ProgressBars() as bars:
         summary = stages.reextract(settings, since=when, progress=bars)
@@ -330,7 +344,4 @@ def classify_command(settings: Settings, slug: str, frozen: bool) -> None:
         raise RecordedFailures(f"{failed} items could not be judged (see their error lines)")
 
 
-main.add_command(alerts_group)
-main.add_command(feedback)
 main.add_command(status)
-main.add_command(story_group)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from . import stages
 from .cli_common import echo_json, json_option, with_settings
 from .config import Settings
 from .errors import RecordedFailures
@@ -98,6 +97,7 @@ def _part(message: EmailMessage, subtype: str) -> str:
 @with_settings
 def alerts_resend(settings: Settings, alert_id: int) -> None:
     """Send an alert now, whatever its state (sent, failed, held back)."""
+    from . import stages
     from .stages.alert import requeue
 
     requeue(settings, alert_id)

@@ -10,7 +10,6 @@ import click
 
 from .cli_common import echo_json, json_option, with_settings
 from .config import Settings
-from .matching import MATCHER_VERSION
 from .plural import duration, plural
 from .snapshot import open_reader, taken_at
 from .store import Store
@@ -51,6 +50,8 @@ def status(settings: Settings, as_json: bool) -> None:
     now = datetime.now(UTC)
     as_of = taken_at(settings)
     with open_reader(settings) as store:
+        from .matching import MATCHER_VERSION  # the matcher's imports only when it is asked
+
         params = {"now": now, "max_attempts": FETCH_ATTEMPTS, "matcher_version": MATCHER_VERSION}
         waiting = store.one("status_waiting", params)
         due = next_poll(store, now)
