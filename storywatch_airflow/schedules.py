@@ -24,6 +24,8 @@ from .tasks import config_path, on_failure
 from .triggers import NewEntriesTrigger
 
 UTC = "UTC"
+# Airflow's own pool, of every worker: what does not open DuckDB (a fetch_shard task) runs there
+ANY_WORKER = "default_pool"
 
 DEFAULT_ARGS = {
     "retries": 3,

@@ -21,6 +21,7 @@ pages to the database as they are done. Both store pages with `fetched_pages.sto
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import math
 import os
@@ -45,6 +46,7 @@ from ..store import ParquetFolder, Store, open_store
 log = logging.getLogger(__name__)
 
 MANIFESTS = "shards"  # the subfolder of the staging folder that holds the shards' manifests
+FAILURES = "failures"  # and the one where a failed fetch_shard leaves its failure for the loader
 ENTRY = ("entry_id", "url", "title", "summary", "published_at")
 
 
@@ -187,6 +189,24 @@ def _load(
             summary.files += 1
     # after the commit: a crash in between leaves a file that the next load only deletes
     path.unlink(missing_ok=True)
+
+
+def leave_failure(settings: Settings, failure: dict) -> Path:
+    """Leave a failed fetch_shard task's failure (the fields of `task_failures`) in the staging
+    folder, for the loader to record: the worker may have no database to record it in."""
+    text = json.dumps(failure, sort_keys=True)
+    path = settings.airflow.staging / FAILURES / f"{hashlib.sha256(text.encode()).hexdigest()}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{uuid.uuid4().hex}.part")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def left_failures(settings: Settings) -> list[tuple[Path, dict]]:
+    """The failures fetch_shard tasks left, each with its file (deleted once recorded)."""
+    found = sorted((settings.airflow.staging / FAILURES).glob("*.json"))
+    return [(path, json.loads(path.read_text(encoding="utf-8"))) for path in found]
 
 
 def page_columns(shard: str, pages: list[FetchedPage], raw: dict[str, bytes]) -> dict:
