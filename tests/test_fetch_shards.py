@@ -15,13 +15,24 @@ from pathlib import Path
 
 import pytest
 
+from bench.fetch import filler, serve
 from pipeline import rawpages, stages
 from pipeline.config import ConfigError, load_settings
 from pipeline.demo.pages import SITE_LINE
-from pipeline.stages.fetch_shards import fetch_shard, load_staged, manifest, plan_shards
+from pipeline.failures import record_failure
+from pipeline.paths import SEEDS_DIR
+from pipeline.site_lines import site_of
+from pipeline.stages.fetch_shards import (
+    fetch_shard,
+    leave_failure,
+    left_failures,
+    load_staged,
+    manifest,
+    plan_shards,
+)
 from pipeline.store import ParquetFolder, open_store
 from tests import test_fetch
-from tests.conftest import LOOPBACK_HTTP
+from tests.conftest import LOOPBACK_HTTP, write_config
 from tests.test_fetch import articles, count
 
 # the slow site of the fetch stage's tests, and the config of a pipeline that polled it
@@ -59,7 +70,7 @@ def sharded_run(settings, workers: int = 2) -> tuple[list[str], list[str], stage
 
 def test_sharded_fetch_stores_what_storywatch_run_stores_and_passes_only_names(make_settings):
     # one page at a time on one machine: its pages are stored in entry order, as the loader
-    # stores the shards, so the site's repeated line is learned on the same articles
+    # stores them, so the site's repeated line is learned on the same articles
     alone = make_settings(database="var/alone.duckdb", http={**LOOPBACK_HTTP, "concurrency": 1})
     stages.poll(alone)
     summary_alone = stages.fetch_articles(alone)
@@ -68,13 +79,13 @@ def test_sharded_fetch_stores_what_storywatch_run_stores_and_passes_only_names(m
     stages.poll(spread)
     shards, names, summary = sharded_run(spread)
 
-    assert len(shards) == 4  # the demo's ten entries, three a shard
+    assert len(shards) == 1  # the demo's ten entries are of one site: never split
     assert (summary.extracted, summary.fallback, summary.failed) == (
         summary_alone.extracted,
         summary_alone.fallback,
         summary_alone.failed,
     )
-    assert summary.files == 4 and summary.extracted == 10
+    assert summary.files == 1 and summary.extracted == 10
     assert stored(spread.database) == stored(alone.database)
     assert site_lines(spread.database) == site_lines(alone.database)
     # the site pass ran on the loader: the line the site ends every article with is gone from
@@ -91,7 +102,49 @@ def test_sharded_fetch_stores_what_storywatch_run_stores_and_passes_only_names(m
     # nothing left behind: no staging file, no manifest, no claim
     assert list(spread.airflow.staging.rglob("*.parquet")) == []
     assert count(spread.database, "fetch_claims") == 0
-    assert count(spread.database, "staged_loads") == 4
+    assert count(spread.database, "staged_loads") == 1
+
+
+@pytest.fixture
+def four_sites():
+    """Four sites on 127.0.0.2 to 127.0.0.5, with a feed of three pages each; their URLs."""
+    body = filler(3000)
+    servers = [serve(f"127.0.0.{2 + h}", [3 * h + n for n in range(3)], body) for h in range(4)]
+    yield [f"http://127.0.0.{2 + h}:{s.server_address[1]}/feed.xml" for h, s in enumerate(servers)]
+    for server in servers:
+        server.shutdown()
+
+
+def four_site_settings(
+    tmp_path: Path, feeds: list[str], database: str = "var/sw.duckdb", **airflow
+):
+    """Settings for a pipeline over the four sites, one page at a time; the feeds are polled."""
+    http = {**LOOPBACK_HTTP, "allow_private": ["127.0.0.0/8"], "concurrency": 1}
+    path = write_config(
+        tmp_path, database=database, stories_dir=str(SEEDS_DIR), feeds=feeds,
+        http=http, extraction={"workers": 1}, airflow=airflow,
+    )  # fmt: skip
+    settings = load_settings(path)
+    stages.poll(settings)
+    return settings
+
+
+def test_shards_fetched_two_at_once_store_what_one_run_stores(tmp_path, four_sites):
+    alone = four_site_settings(tmp_path, four_sites, "var/alone.duckdb")
+    stages.fetch_articles(alone)
+    spread = four_site_settings(tmp_path, four_sites, "var/spread.duckdb", shard_size=5)
+    shards = plan_shards(spread)
+    with ParquetFolder(spread.airflow.staging) as files:
+        urls = [[r["url"] for r in files.rows("rows", manifest(files.folder, s))] for s in shards]
+    # a site's three pages in one shard (the per-host gap holds within a task), none split
+    assert sorted(len(shard) for shard in urls) == [3, 3, 3, 3]
+    assert all(len({site_of(url) for url in shard}) == 1 for shard in urls)
+    with ThreadPoolExecutor(2) as tasks:  # two workers at once
+        list(tasks.map(lambda shard: fetch_shard(spread, shard), shards))
+    summary = load_staged(spread, shards)
+    assert (summary.files, summary.stored) == (4, 12)
+    assert stored(spread.database) == stored(alone.database)
+    assert site_lines(spread.database) == site_lines(alone.database)
 
 
 def test_a_staging_file_loaded_twice_changes_nothing(make_settings, tmp_path):
@@ -125,7 +178,8 @@ def plan(settings) -> list[str]:
 
 
 def test_two_plans_at_once_never_claim_the_same_entry(make_settings):
-    settings = make_settings(airflow={"shard_size": 1})
+    # half the entries each: a plan claims a batch of five
+    settings = make_settings(airflow={"shard_size": 1}, extraction={"batch": 5})
     stages.poll(settings)
     # two processes, as two Airflow tasks are: DuckDB's file lock makes one wait for the other
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as plans:
@@ -140,6 +194,7 @@ def test_two_plans_at_once_never_claim_the_same_entry(make_settings):
             for shards in both
         ]
     assert sorted(claimed[0] + claimed[1]) == list(range(1, 11))  # every entry, once
+    assert sorted(len(entries) for entries in claimed) == [5, 5]
     assert plan_shards(settings) == []  # nothing left to claim while their leases last
 
 
@@ -166,28 +221,36 @@ def test_a_shard_whose_site_is_down_is_recorded_per_entry_and_retried(config, sl
     ] * 6
 
 
-@pytest.mark.parametrize("slow_site", [(6, 0)], indirect=True)
-def test_the_entries_of_a_shard_whose_task_died_are_fetched_by_the_next_run(config, slow_site):
-    settings = load_settings(config())
-    settings = settings.model_copy(
-        update={"airflow": settings.airflow.model_copy(update={"shard_size": 3})}
-    )
-    first, lost = plan_shards(settings)
-    fetch_shard(settings, first)  # the other shard's task died and left no file
-    assert load_staged(settings, [first, lost]).extracted == 3
+def test_the_entries_of_a_shard_whose_task_died_are_fetched_by_the_next_run(tmp_path, four_sites):
+    settings = four_site_settings(tmp_path, four_sites, shard_size=3)
+    *done, lost = plan_shards(settings)
+    for shard in done:  # the last shard's task died and left no file
+        fetch_shard(settings, shard)
+    lost_entries = entry_ids(settings, lost)
+    assert load_staged(settings, [*done, lost]).stored == 9
     assert count(settings.database, "fetch_claims") == 0  # released: no wait for its lease
     (retry,) = plan_shards(settings)
+    assert entry_ids(settings, retry) == lost_entries
     fetch_shard(settings, retry)
-    assert load_staged(settings, [retry]).extracted == 3
-    assert len(articles(settings.database)) == 6
-    assert set(slow_site.page_requests().values()) == {1}  # each page fetched once
+    assert load_staged(settings, [retry]).stored == 3
+    assert {a["attempts"] for a in articles(settings.database)} == {1}
+    assert len(articles(settings.database)) == 12
+
+
+def entry_ids(settings, shard: str) -> list[int]:
+    with ParquetFolder(settings.airflow.staging) as files:
+        return [row["entry_id"] for row in files.rows("rows", manifest(files.folder, shard))]
 
 
 @pytest.mark.parametrize("slow_site", [(2, 0)], indirect=True)
 def test_a_staging_file_that_is_not_what_its_name_says_is_set_aside(config, slow_site):
     settings = load_settings(config())
     (shard,) = plan_shards(settings)
+    # the worker has no database: fetch_shard neither needs nor makes one (nor raw page files)
+    away = settings.database.rename(settings.database.with_name("elsewhere.duckdb"))
     name = fetch_shard(settings, shard)
+    assert not settings.database.exists() and not rawpages.folder(settings.database).exists()
+    away.rename(settings.database)
     staging = settings.airflow.staging
     (staging / name).write_bytes((staging / name).read_bytes()[:100])  # half a file
     summary = load_staged(settings, [shard])
@@ -197,8 +260,25 @@ def test_a_staging_file_that_is_not_what_its_name_says_is_set_aside(config, slow
 
 
 def test_an_object_store_url_as_staging_is_refused_with_what_to_do(tmp_path):
-    from tests.conftest import write_config
-
     path = write_config(tmp_path, airflow={"staging": "s3://newsroom/staging"})
     with pytest.raises(ConfigError, match=r"airflow.staging.*mount the bucket as a folder"):
         load_settings(path)
+
+
+@pytest.mark.parametrize("slow_site", [(1, 0)], indirect=True)
+def test_a_failed_shard_task_leaves_its_failure_for_the_loader_to_record(config, slow_site):
+    settings = load_settings(config())
+    failure = {
+        "dag_id": "storywatch_fetch", "task_id": "fetch_shard[2]", "run_id": "manual__1",
+        "try_number": 1, "error": "OSError: [Errno 28] No space left on device",
+    }  # fmt: skip
+    left = leave_failure(settings, failure)
+    assert leave_failure(settings, failure) == left  # its callback run again: one file
+    ((path, found),) = left_failures(settings)
+    assert (path, found) == (left, failure)
+    assert record_failure(settings, found)
+    with open_store(settings.database, read_only=True) as store:
+        (row,) = store.rows_sql(
+            "SELECT dag_id, task_id, run_id, try_number, error FROM task_failures"
+        )
+    assert row == failure

@@ -40,6 +40,7 @@ from ..fetched_pages import FETCH_ATTEMPTS, FetchedPage, FetchSummary, fetch_pag
 from ..http import Fetcher, Response
 from ..plural import plural
 from ..sandbox import ExtractionPool
+from ..site_lines import site_of
 from ..snapshot import publishes
 from ..store import ParquetFolder, Store, open_store
 
@@ -64,46 +65,62 @@ class LoadSummary(FetchSummary):
         return f"{super().__str__()} ({plural(self.files, 'staging file')} loaded{broken})"
 
 
-def shard_lease(settings: Settings, shards: int) -> float:
-    """How long the claims of a plan of `shards` shards last: until the loader stores them, or,
-    when the DAG run is lost, until the next run may take them. Twice the longest the shards
-    could take one after another on a single worker, each page its whole request, its host's
-    turn and its extraction, `concurrency` at a time."""
+def shard_lease(settings: Settings, pages: int, shards: int) -> float:
+    """How long the claims of a plan of `pages` pages in `shards` shards last: until the loader
+    stores them, or, when the DAG run is lost, until a later run may take them. Twice the
+    longest the shards could take one after another on a single worker, `concurrency` pages at
+    a time, each its whole request, its host's turn and its extraction."""
     http, extraction = settings.http, settings.extraction
     page = http.timeout + http.per_host_gap + extraction.timeout
-    rounds = math.ceil(settings.airflow.shard_size / http.concurrency)
-    return 2 * max(shards, 1) * rounds * page
+    return 2 * (math.ceil(pages / http.concurrency) + shards) * page
 
 
 def plan_shards(settings: Settings, lease: float | None = None) -> list[str]:
     """Claim the entries waiting for their page, at most `[extraction] batch`, in shards of
-    `[airflow] shard_size`, and write each shard's manifest; returns the shard ids (each is the
-    `run_id` of its claims). Empty when no entry waits. `lease`: seconds the claims last
-    (default `shard_lease`)."""
-    size, batch = settings.airflow.shard_size, settings.extraction.batch
-    shards = math.ceil(batch / size)
-    lease = shard_lease(settings, shards) if lease is None else lease
-    folder = settings.airflow.staging
+    about `[airflow] shard_size`, and write each shard's manifest; returns the shard ids (each
+    is the `run_id` of its claims). Empty when no entry waits. `lease`: seconds the claims
+    last (default `shard_lease`)."""
+    batch, folder = settings.extraction.batch, settings.airflow.staging
+    plan = uuid.uuid4().hex
     planned: list[str] = []
     with (
         open_store(settings.database) as store,
         store.transaction(),
         ParquetFolder(folder) as files,
     ):
-        after, left = -1, batch
-        while left > 0:
+        params = {"run_id": plan, "after": -1, "max_attempts": FETCH_ATTEMPTS, "limit": batch}
+        params["lease_seconds"] = lease or shard_lease(settings, batch, batch)
+        ids = [r["entry_id"] for r in store.rows("claim_entries", params)]
+        if not ids:
+            return []
+        entries = store.rows("entries_by_id", {"ids": ids})
+        shards = by_site(entries, settings.airflow.shard_size)
+        held = lease or shard_lease(settings, len(entries), len(shards))
+        for group in shards:
             shard = uuid.uuid4().hex
-            params = {"run_id": shard, "lease_seconds": lease, "after": after}
-            params |= {"max_attempts": FETCH_ATTEMPTS, "limit": min(size, left)}
-            ids = [r["entry_id"] for r in store.rows("claim_entries", params)]
-            if not ids:
-                break
+            claims = {"plan_id": plan, "run_id": shard, "lease_seconds": held}
+            store.execute("assign_claims", claims | {"entry_ids": [e["entry_id"] for e in group]})
             # written before the claims commit: a shard that is claimed has its manifest
-            entries = store.rows("entries_by_id", {"ids": ids})
-            _write_as(files, "shard_entries", _columns(entries, ENTRY), manifest(folder, shard))
+            _write_as(files, "shard_entries", _columns(group, ENTRY), manifest(folder, shard))
             planned.append(shard)
-            after, left = max(ids), left - len(ids)
     return planned
+
+
+def by_site(entries: list[dict], size: int) -> list[list[dict]]:
+    """The entries in shards of about `size`, a site's entries never split over two: the
+    fetcher keeps `[http] per_host_gap` between two requests to a host within one task, and two
+    shards fetched at once on two workers would not. A site with more than `size` entries is
+    a shard of its own (its pages cannot go faster than the gap anyway)."""
+    sites: dict[str | None, list[dict]] = {}
+    for entry in entries:  # in entry order: a site's first entry places it
+        sites.setdefault(site_of(entry["url"]), []).append(entry)
+    shards: list[list[dict]] = []
+    for group in sites.values():
+        if shards and len(shards[-1]) + len(group) <= size:
+            shards[-1].extend(group)
+        else:
+            shards.append(list(group))
+    return shards
 
 
 def manifest(folder: Path, shard: str) -> Path:
