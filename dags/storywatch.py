@@ -18,8 +18,9 @@ sweep (hourly by default) picks up what a failure left behind: pages to fetch ag
 whose SMTP delivery is retried with backoff.
 
 **The fetch is spread over the workers.** `storywatch_fetch` is three tasks: `plan` claims the
-entries waiting for their page (at most `[extraction] batch`) in shards of `[airflow]
-shard_size` and writes each shard's manifest to the staging folder `[airflow] staging`;
+entries waiting for their page (at most `[extraction] batch`) in shards of about `[airflow]
+shard_size`, a site's entries in one shard (the per-host gap holds within a task), and writes
+each shard's manifest to the staging folder `[airflow] staging`;
 `fetch_shard`, mapped over the shards, downloads and extracts one shard's pages on any worker,
 outside the pool and without opening DuckDB, into a Parquet file named by its SHA-256; `load`
 stores every staging file not stored yet, one transaction each, recorded in `staged_loads` (a
