@@ -221,12 +221,15 @@ class AirflowConfig(_Section):
     # the fetch DAG claims its batch in shards of this many entries, one mapped task each
     shard_size: int = Field(50, ge=1, description="entries per fetch_shard task")
     # the folder the fetch_shard tasks write their results to and the load task reads, shared
-    # by every worker and the machine that holds the database (relative: to the config file)
-    staging: Path = Path("var/staging")
+    # by every worker and the machine that holds the database (relative: to the config file);
+    # unset: <database>.staging, beside the database
+    staging: Path | None = None
 
     @field_validator("staging")
     @classmethod
-    def _a_folder(cls, staging: Path) -> Path:
+    def _a_folder(cls, staging: Path | None) -> Path | None:
+        if staging is None:
+            return None
         if "://" in str(staging) or re.match(r"^[a-z][a-z0-9+.-]*:/", str(staging), re.I):
             raise ValueError(
                 "an object-store URL is not supported yet: mount the bucket as a folder "
@@ -319,7 +322,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
             "stories_dir": base / settings.stories_dir,
             "site": settings.site.model_copy(update={"dir": base / settings.site.dir}),
             "airflow": settings.airflow.model_copy(
-                update={"staging": base / settings.airflow.staging}
+                update={"staging": settings.airflow.staging and base / settings.airflow.staging}
             ),
         }
     )

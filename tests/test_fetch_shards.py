@@ -29,6 +29,7 @@ from pipeline.stages.fetch_shards import (
     load_staged,
     manifest,
     plan_shards,
+    staging,
 )
 from pipeline.store import ParquetFolder, open_store
 from tests import test_fetch
@@ -100,7 +101,7 @@ def test_sharded_fetch_stores_what_storywatch_run_stores_and_passes_only_names(m
     assert all(STAGING_FILE.match(name) for name in names)
     assert max(len(json.dumps(value)) for value in shards + names) < 100
     # nothing left behind: no staging file, no manifest, no claim
-    assert list(spread.airflow.staging.rglob("*.parquet")) == []
+    assert list(staging(spread).rglob("*.parquet")) == []
     assert count(spread.database, "fetch_claims") == 0
     assert count(spread.database, "staged_loads") == 1
 
@@ -134,7 +135,7 @@ def test_shards_fetched_two_at_once_store_what_one_run_stores(tmp_path, four_sit
     stages.fetch_articles(alone)
     spread = four_site_settings(tmp_path, four_sites, "var/spread.duckdb", shard_size=5)
     shards = plan_shards(spread)
-    with ParquetFolder(spread.airflow.staging) as files:
+    with ParquetFolder(staging(spread)) as files:
         urls = [[r["url"] for r in files.rows("rows", manifest(files.folder, s))] for s in shards]
     # a site's three pages in one shard (the per-host gap holds within a task), none split
     assert sorted(len(shard) for shard in urls) == [3, 3, 3, 3]
@@ -153,18 +154,18 @@ def test_a_staging_file_loaded_twice_changes_nothing(make_settings, tmp_path):
     (shard,) = plan_shards(settings)
     name = fetch_shard(settings, shard)
     again = fetch_shard(settings, shard)  # its task retried: the pages fetched a second time
-    staging = settings.airflow.staging
-    kept = shutil.copy(staging / name, tmp_path / name)
+    folder = staging(settings)
+    kept = shutil.copy(folder / name, tmp_path / name)
     first = load_staged(settings, [shard])
     assert first.extracted == 10 and first.files == len({name, again})
     before = stored(settings.database), site_lines(settings.database)
     assert {row[3] for row in before[0]} == {1}  # one attempt each, though fetched twice
 
-    shutil.copy(kept, staging / name)  # the same file put back: a retried load, a restore
+    shutil.copy(kept, folder / name)  # the same file put back: a retried load, a restore
     second = load_staged(settings, [shard])
     assert (second.stored, second.files) == (0, 0)
     assert (stored(settings.database), site_lines(settings.database)) == before
-    assert not (staging / name).exists()  # it was deleted, not loaded
+    assert not (folder / name).exists()  # it was deleted, not loaded
     with open_store(settings.database, read_only=True) as store:
         loads = store.rows_sql("SELECT sha256, shard_id, pages, stored FROM staged_loads")
     assert {f"{load['sha256']}.parquet" for load in loads} == {name, again}
@@ -184,7 +185,7 @@ def test_two_plans_at_once_never_claim_the_same_entry(make_settings):
     # two processes, as two Airflow tasks are: DuckDB's file lock makes one wait for the other
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as plans:
         both = list(plans.map(plan, [settings, settings]))
-    with ParquetFolder(settings.airflow.staging) as files:
+    with ParquetFolder(staging(settings)) as files:
         claimed = [
             [
                 row["entry_id"]
@@ -238,7 +239,7 @@ def test_the_entries_of_a_shard_whose_task_died_are_fetched_by_the_next_run(tmp_
 
 
 def entry_ids(settings, shard: str) -> list[int]:
-    with ParquetFolder(settings.airflow.staging) as files:
+    with ParquetFolder(staging(settings)) as files:
         return [row["entry_id"] for row in files.rows("rows", manifest(files.folder, shard))]
 
 
@@ -251,12 +252,12 @@ def test_a_staging_file_that_is_not_what_its_name_says_is_set_aside(config, slow
     name = fetch_shard(settings, shard)
     assert not settings.database.exists() and not rawpages.folder(settings.database).exists()
     away.rename(settings.database)
-    staging = settings.airflow.staging
-    (staging / name).write_bytes((staging / name).read_bytes()[:100])  # half a file
+    folder = staging(settings)
+    (folder / name).write_bytes((folder / name).read_bytes()[:100])  # half a file
     summary = load_staged(settings, [shard])
     assert (summary.broken, summary.stored) == (1, 0)
     assert "1 broken file set aside" in str(summary)
-    assert (staging / f"{name}.broken").exists()
+    assert (folder / f"{name}.broken").exists()
 
 
 def test_an_object_store_url_as_staging_is_refused_with_what_to_do(tmp_path):
@@ -282,3 +283,10 @@ def test_a_failed_shard_task_leaves_its_failure_for_the_loader_to_record(config,
             "SELECT dag_id, task_id, run_id, try_number, error FROM task_failures"
         )
     assert row == failure
+
+
+def test_the_staging_folder_is_beside_the_database_unless_one_is_set(tmp_path):
+    beside = load_settings(write_config(tmp_path, database="var/news.duckdb"))
+    assert staging(beside) == tmp_path / "var" / "news.duckdb.staging"
+    shared = load_settings(write_config(tmp_path, airflow={"staging": "shared/staging"}))
+    assert staging(shared) == tmp_path / "shared" / "staging"  # relative: to the config file

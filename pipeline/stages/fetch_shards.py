@@ -1,8 +1,9 @@
 """The fetch stage spread over Airflow workers, in three steps that the fetch DAG runs as tasks:
 
 1. `plan_shards` (the one writer): claims up to `[extraction] batch` entries, in shards of
-   `[airflow] shard_size`, and writes each shard's manifest (its entries) to the staging
-   folder `[airflow] staging`; returns the shard ids, which are all that goes through XCom.
+   about `[airflow] shard_size` (a site's entries in one), and writes each shard's manifest
+   (its entries) to the staging folder `[airflow] staging`; returns the shard ids, which are
+   all that goes through XCom.
 2. `fetch_shard` (any worker, never the database): downloads and extracts the pages of one
    shard, as the fetch stage does, into a Parquet file named by the SHA-256 of its bytes.
 3. `load_staged` (the one writer): stores every staging file not loaded yet, one transaction
@@ -80,7 +81,7 @@ def plan_shards(settings: Settings, lease: float | None = None) -> list[str]:
     about `[airflow] shard_size`, and write each shard's manifest; returns the shard ids (each
     is the `run_id` of its claims). Empty when no entry waits. `lease`: seconds the claims
     last (default `shard_lease`)."""
-    batch, folder = settings.extraction.batch, settings.airflow.staging
+    batch, folder = settings.extraction.batch, staging(settings)
     plan = uuid.uuid4().hex
     planned: list[str] = []
     with (
@@ -89,6 +90,8 @@ def plan_shards(settings: Settings, lease: float | None = None) -> list[str]:
         ParquetFolder(folder) as files,
     ):
         params = {"run_id": plan, "after": -1, "max_attempts": FETCH_ATTEMPTS, "limit": batch}
+        # the longest a plan of this batch can need; set again below, in this transaction,
+        # once the shards are known
         params["lease_seconds"] = lease or shard_lease(settings, batch, batch)
         ids = [r["entry_id"] for r in store.rows("claim_entries", params)]
         if not ids:
@@ -123,6 +126,14 @@ def by_site(entries: list[dict], size: int) -> list[list[dict]]:
     return shards
 
 
+def staging(settings: Settings) -> Path:
+    """The staging folder: `[airflow] staging`, by default `<database>.staging` beside the
+    database."""
+    return settings.airflow.staging or settings.database.with_name(
+        settings.database.name + ".staging"
+    )
+
+
 def manifest(folder: Path, shard: str) -> Path:
     return folder / MANIFESTS / f"{shard}.parquet"
 
@@ -131,11 +142,14 @@ def fetch_shard(settings: Settings, shard: str) -> str:
     """Download and extract the pages of the shard's entries, and write them, with their raw
     pages, to a staging file; returns its name (`<sha256>.parquet`). Opens no database, so it
     runs on any worker that sees the staging folder."""
-    folder = settings.airflow.staging
+    folder = staging(settings)
     with ParquetFolder(folder) as files:
         path = manifest(folder, shard)
         if not path.exists():
-            raise StagingError(f"shard {shard} has no manifest in {folder}: it was loaded already")
+            raise StagingError(
+                f"shard {shard} has no manifest in {folder}: it was loaded already, or this "
+                "worker does not see the staging folder the plan wrote to ([airflow] staging)"
+            )
         entries = files.rows("rows", path)
     raw: dict[str, bytes] = {}
 
@@ -161,7 +175,7 @@ def load_staged(settings: Settings, shards: Sequence[str] = ()) -> LoadSummary:
     delete their manifests. A file stored is deleted; one stored already (it is in
     `staged_loads`) is deleted without being stored again."""
     summary = LoadSummary()
-    folder = settings.airflow.staging
+    folder = staging(settings)
     with open_store(settings.database) as store, ParquetFolder(folder) as files:
         intact = [path for path in folder.glob("*.parquet") if _intact(path, summary)]
         for path in sorted(intact, key=lambda p: (files.scalar("first_entry", p) or 0, p.name)):
@@ -212,7 +226,7 @@ def leave_failure(settings: Settings, failure: dict) -> Path:
     """Leave a failed fetch_shard task's failure (the fields of `task_failures`) in the staging
     folder, for the loader to record: the worker may have no database to record it in."""
     text = json.dumps(failure, sort_keys=True)
-    path = settings.airflow.staging / FAILURES / f"{hashlib.sha256(text.encode()).hexdigest()}.json"
+    path = staging(settings) / FAILURES / f"{hashlib.sha256(text.encode()).hexdigest()}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{uuid.uuid4().hex}.part")
     temporary.write_text(text, encoding="utf-8")
@@ -222,7 +236,7 @@ def leave_failure(settings: Settings, failure: dict) -> Path:
 
 def left_failures(settings: Settings) -> list[tuple[Path, dict]]:
     """The failures fetch_shard tasks left, each with its file (deleted once recorded)."""
-    found = sorted((settings.airflow.staging / FAILURES).glob("*.json"))
+    found = sorted((staging(settings) / FAILURES).glob("*.json"))
     return [(path, json.loads(path.read_text(encoding="utf-8"))) for path in found]
 
 
