@@ -24,9 +24,10 @@ each shard's manifest to the staging folder `[airflow] staging`;
 `fetch_shard`, mapped over the shards, downloads and extracts one shard's pages on any worker,
 outside the pool and without opening DuckDB, into a Parquet file named by its SHA-256; `load`
 stores every staging file not stored yet, one transaction each, recorded in `staged_loads` (a
-file loaded twice changes nothing). Only shard ids and file names go through XCom. `load` runs
-when some shards failed too: it stores what the others fetched and releases the failed shards'
-claims, so the next run (the sweep) fetches them; their failures are recorded by `load`. Every
+file loaded twice changes nothing). Only shard ids and file names go through XCom. `load` is
+the plan's teardown: skipped with it when no entry waits, run when some shards failed too: it
+stores what the others fetched and releases the failed shards' claims, so the next run (the
+sweep) fetches them; their failures are recorded by `load` (the run itself ends successful). Every
 worker and the machine of the database must see the staging folder. The other stages are one
 task each, the same function as `storywatch run --stage ...`.
 
@@ -46,7 +47,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from airflow.sdk import TriggerRule, dag, task
+from airflow.sdk import dag, task
 
 from pipeline.stage_registry import STAGES, Stage
 from storywatch_airflow import schedules, tasks
@@ -88,10 +89,13 @@ def sharded(stage: Stage, outlets: list) -> None:
     loaded = task(
         task_id=tasks.LOAD,
         outlets=outlets,
-        trigger_rule=TriggerRule.ALL_DONE,
         doc_md=tasks.load_staged.__doc__,
     )(tasks.load_staged)()
     fetched >> loaded
+    # the plan's teardown: it runs once the shards are done, whatever became of them, when the
+    # plan claimed something; when the plan was skipped, it is skipped too. A failed load fails
+    # the run, as a failed shard does
+    loaded.as_teardown(setups=shards, on_failure_fail_dagrun=True)
 
 
 # one DAG per stage, in the order the data flows: the first on the schedule (or the watcher),

@@ -9,8 +9,12 @@ from datetime import timedelta
 
 import pytest
 
-from pipeline.paths import PROJECT_ROOT
+from pipeline import stages
+from pipeline.config import load_settings
+from pipeline.paths import PROJECT_ROOT, SEEDS_DIR
+from pipeline.stages import fetch_shards
 from pipeline.store import open_store
+from tests.conftest import LOOPBACK_HTTP, write_config
 
 pytest.importorskip("airflow", reason="Airflow is the `airflow` extra")
 # one worker migrates Airflow's database and loads the DAG folder once for all of these tests
@@ -71,10 +75,12 @@ def test_the_fetch_is_planned_fetched_in_mapped_shards_and_loaded_whatever_faile
 
     fetch = dags["storywatch_fetch"]
     plan, fetch_shard, load = (fetch.get_task(t) for t in ("plan", "fetch_shard", "load"))
-    assert plan.downstream_task_ids == {"fetch_shard"} and not plan.upstream_task_ids
+    assert plan.downstream_task_ids == {"fetch_shard", "load"} and not plan.upstream_task_ids
     assert fetch_shard.downstream_task_ids == {"load"}
     assert fetch_shard.is_mapped and not plan.is_mapped  # one task instance per shard
-    assert load.trigger_rule == TriggerRule.ALL_DONE  # it stores what the other shards fetched
+    # load is the plan's teardown: run whatever became of the shards, skipped with the plan
+    assert plan.is_setup and load.is_teardown and load.on_failure_fail_dagrun
+    assert load.trigger_rule == TriggerRule.ALL_DONE_SETUP_SUCCESS
     assert [o.name for o in load.outlets] == ["storywatch_new_articles"]
     assert plan.outlets == [] and fetch_shard.outlets == []
 
@@ -217,3 +223,35 @@ def test_a_task_that_fails_is_recorded_and_mailed_to_the_operator(
     (notice,) = mail.messages()
     text = notice.read_text()
     assert "To: ops@example.org" in text and "storywatch_match.match failed" in text
+
+
+def test_a_shard_that_overruns_is_recorded_and_load_releases_its_entries_for_the_next_run(
+    airflow_db, tmp_path, monkeypatch
+):
+    from tests.test_fetch import SlowSite
+
+    site = SlowSite(pages=2, delay=3)
+    try:
+        config = write_config(
+            tmp_path, database="var/sw.duckdb", stories_dir=str(SEEDS_DIR),
+            feeds=[f"{site.url}/feed.xml"], http=LOOPBACK_HTTP, extraction={"workers": 1},
+        )  # fmt: skip
+        monkeypatch.setenv("STORYWATCH_CONFIG", str(config))
+        settings = load_settings(config)
+        stages.poll(settings)
+        fetch = load_dags()["storywatch_fetch"]
+        shard = fetch.get_task("fetch_shard")
+        # its pages take 3 s: the task is stopped at 1 s, as Airflow stops one that overruns
+        shard.partial_kwargs |= {"retries": 0, "execution_timeout": timedelta(seconds=1)}
+        run = fetch.test()
+    finally:
+        site.httpd.shutdown()
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    # the load ran though its shard failed; it stored nothing, so emits nothing
+    assert states == {"plan": "success", "fetch_shard": "failed", "load": "skipped"}
+    with open_store(settings.database, read_only=True) as store:
+        (failure,) = store.rows_sql("SELECT task_id, error FROM task_failures")
+        claims = store.rows_sql("SELECT * FROM fetch_claims")
+    assert failure["task_id"] == "fetch_shard[0]" and "Timeout" in failure["error"]
+    assert claims == []  # released by the load: the next run (the sweep) fetches them
+    assert fetch_shards.plan_shards(settings) != []
