@@ -95,7 +95,8 @@ def sharded(stage: Stage, outlets: list) -> None:
     # the plan's teardown: it runs once the shards are done, whatever became of them, when the
     # plan claimed something; when the plan was skipped, it is skipped too. A failed load fails
     # the run, as a failed shard does
-    loaded.as_teardown(setups=shards, on_failure_fail_dagrun=True)
+    # (Airflow takes the task's XComArg here, as its docs show, though its hints say operator)
+    loaded.as_teardown(setups=shards, on_failure_fail_dagrun=True)  # type: ignore[arg-type]
 
 
 # one DAG per stage, in the order the data flows: the first on the schedule (or the watcher),
