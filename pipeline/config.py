@@ -218,8 +218,8 @@ class AirflowConfig(_Section):
     # who hears about failed tasks and gets the daily feed-health report; nobody if empty
     operator_email: list[EmailAddress] = []
     keep_polls_days: int = Field(90, ge=1, description="older polls are deleted (not the last)")
-    # the fetch DAG claims its batch in shards of this many entries, one mapped task each
-    shard_size: int = Field(50, ge=1, description="entries per fetch_shard task")
+    # the fetch DAG claims its batch in shards of about this many entries, one mapped task each
+    shard_size: int = Field(50, ge=1, description="about this many entries per fetch_shard task")
     # the folder the fetch_shard tasks write their results to and the load task reads, shared
     # by every worker and the machine that holds the database (relative: to the config file);
     # unset: <database>.staging, beside the database
