@@ -22,3 +22,8 @@ COMMENT ON COLUMN staged_loads.stored IS
     'How many of them were stored as articles (a count): fewer when some entries were no longer '
     'the shard''s (its lease ended and another run took them).';
 COMMENT ON COLUMN staged_loads.loaded_at IS 'When it was loaded.';
+
+-- a claim is also held by a shard of the fetch DAG, until its staging file is loaded
+COMMENT ON COLUMN fetch_claims.run_id IS
+    'Who holds it: a fetch run (a random hex id per run), or a shard of the fetch DAG (its '
+    'random hex id, staged_loads.shard_id) from its plan until its staging file is loaded.';
