@@ -30,8 +30,8 @@ from pathlib import Path
 from bench.matching import ECB, STREAM
 from pipeline import stages
 from pipeline.config import load_settings
+from pipeline.fetched_pages import article_columns
 from pipeline.paths import SEEDS_DIR
-from pipeline.stages.fetch import article_columns
 from pipeline.store import open_store
 from pipeline.stories import write_story
 

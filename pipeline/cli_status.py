@@ -45,7 +45,7 @@ def next_poll_line(due: dict[str, Any], now: datetime) -> str:
 def status(settings: Settings, as_json: bool) -> None:
     """What waits in each stage (entries to fetch, articles to match, alerts to send), when
     the next feed is due, and the last errors (feeds, pages, matches, stories, alerts)."""
-    from .stages.fetch import FETCH_ATTEMPTS
+    from .fetched_pages import FETCH_ATTEMPTS
 
     now = datetime.now(UTC)
     as_of = taken_at(settings)

@@ -206,7 +206,8 @@ class SiteConfig(_Section):
 
 
 class AirflowConfig(_Section):
-    """How the DAGs are scheduled; read only by the Airflow side (dags/, storywatch_airflow/)."""
+    """How the DAGs are scheduled and the fetch is spread over workers; read by the Airflow side
+    (dags/, storywatch_airflow/) and by the sharded fetch it runs (pipeline.stages.fetch_shards)."""
 
     # cron: the poll runs on `schedule`. events: a watcher in Airflow's triggerer polls the
     # feeds every `watch_interval` seconds and starts the poll as soon as one has new entries;
@@ -220,6 +221,24 @@ class AirflowConfig(_Section):
     # who hears about failed tasks and gets the daily feed-health report; nobody if empty
     operator_email: list[EmailAddress] = []
     keep_polls_days: int = Field(90, ge=1, description="older polls are deleted (not the last)")
+    # the fetch DAG claims its batch in shards of about this many entries, one mapped task each
+    shard_size: int = Field(50, ge=1, description="about this many entries per fetch_shard task")
+    # the folder the fetch_shard tasks write their results to and the load task reads, shared
+    # by every worker and the machine that holds the database (relative: to the config file);
+    # unset: <database>.staging, beside the database
+    staging: Path | None = None
+
+    @field_validator("staging")
+    @classmethod
+    def _a_folder(cls, staging: Path | None) -> Path | None:
+        if staging is None:
+            return None
+        if "://" in str(staging) or re.match(r"^[a-z][a-z0-9+.-]*:/", str(staging), re.I):
+            raise ValueError(
+                "an object-store URL is not supported yet: mount the bucket as a folder "
+                "(s3fs, gcsfuse, a network file system) and give its path"
+            )
+        return staging
 
 
 class SnapshotConfig(_Section):
@@ -305,6 +324,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
             "database": base / settings.database,
             "stories_dir": base / settings.stories_dir,
             "site": settings.site.model_copy(update={"dir": base / settings.site.dir}),
+            "airflow": settings.airflow.model_copy(
+                update={"staging": settings.airflow.staging and base / settings.airflow.staging}
+            ),
         }
     )
 

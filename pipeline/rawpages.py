@@ -25,19 +25,32 @@ def _path(database: Path, sha256: str) -> Path:
 def keep(database: Path, content: bytes) -> str:
     """Keep the page (once: the name is its digest) and return its SHA-256."""
     digest = hashlib.sha256(content).hexdigest()
-    path = _path(database, digest)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # written aside and renamed, so a crash never leaves half a page under the name
-        fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(gzip.compress(content, 6))
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    if not _path(database, digest).exists():
+        keep_gzipped(database, digest, gzip.compress(content, 6))
     return digest
+
+
+def gzipped(content: bytes) -> tuple[str, bytes]:
+    """The page's SHA-256 and its gzipped bytes, for a worker that cannot reach the folder:
+    the loader keeps them with `keep_gzipped`, and compresses nothing."""
+    return hashlib.sha256(content).hexdigest(), gzip.compress(content, 6)
+
+
+def keep_gzipped(database: Path, sha256: str, gz: bytes) -> None:
+    """Keep a page already gzipped (once: the name is its digest)."""
+    path = _path(database, sha256)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # written aside and renamed, so a crash never leaves half a page under the name
+    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(gz)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def read(database: Path, sha256: str) -> bytes | None:

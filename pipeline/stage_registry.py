@@ -26,6 +26,9 @@ class Stage:
     # keyword arguments it takes from a caller that has them: `storywatch run` gives `force`
     # and a `progress` bar, the Airflow task the feeds the watcher named (`due_now`)
     options: tuple[str, ...] = ()
+    # under Airflow, spread over the workers in shards (plan -> fetch_shard per shard -> load,
+    # `pipeline.stages.fetch_shards`) rather than one task; `storywatch run` calls `entry`
+    sharded: bool = False
 
     @property
     def run(self) -> Callable[..., Any]:
@@ -78,6 +81,7 @@ STAGES = (
         emits="storywatch_new_articles",
         options=("progress",),
         doc="Download and extract the page of every new entry.",
+        sharded=True,
     ),
     Stage(
         "match",

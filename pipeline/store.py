@@ -273,6 +273,59 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0):
             delay = min(delay * 2, 2.0)
 
 
+class ParquetFolder:
+    """Parquet files in one folder (the fetch DAG's staging), written from named queries of
+    `sql/staging` and read back, through an in-memory DuckDB that may reach that folder and no
+    other file: no database is opened, so an Airflow worker without one can use it."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder.resolve()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(":memory:", config=_confined())
+        try:
+            # the folder is allowed before external access is cut: DuckDB takes it in that order
+            self.con.execute("SET allowed_directories = $d", {"d": [f"{self.folder}/"]})
+            self.con.execute("SET enable_external_access = false")
+            self.con.execute("SET lock_configuration = true")
+        except BaseException:
+            self.con.close()
+            raise
+
+    def __enter__(self) -> ParquetFolder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.con.close()
+
+    def write(self, name: str, params: Mapping[str, Any], path: Path) -> None:
+        """The rows of `sql/staging/<name>.sql` as the Parquet file `path`, in the folder."""
+        self.con.sql(staging_sql(name), params=dict(params)).write_parquet(str(path))
+
+    def rows(self, name: str, path: Path) -> list[dict[str, Any]]:
+        cur = self.con.execute(staging_sql(name), {"path": str(path)})
+        cols = [d[0] for d in cur.description or []]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def scalar(self, name: str, path: Path) -> Any:
+        row = self.con.execute(staging_sql(name), {"path": str(path)}).fetchone()
+        return row[0] if row else None
+
+
+def _confined() -> dict[str, str | bool | int | float | list[str]]:
+    # as LOCKED_DOWN, but external access is cut after the folder is allowed
+    return {
+        k: v
+        for k, v in LOCKED_DOWN.items()
+        if k not in ("enable_external_access", "lock_configuration")
+    }
+
+
+@cache
+def staging_sql(name: str) -> str:
+    """The text of `sql/staging/<name>.sql`."""
+    return (SQL / "staging" / f"{name}.sql").read_text(encoding="utf-8")
+
+
 def copy_committed(path: Path, target: Path) -> None:
     """Copy the database file to `target` as its last commit left it. The write lock is held
     from the checkpoint, which folds the write-ahead log into the file, to the end of the

@@ -6,5 +6,5 @@ folder is not on its path). Nothing here loads DuckDB, trafilatura or feedparser
 the DAG processor imports it every time it parses the DAG files.
 """
 
-# the pool every task runs in, of one slot: DuckDB takes a single writer
+# the pool every task that opens DuckDB runs in, of one slot: DuckDB takes a single writer
 POOL = "storywatch_duckdb"

@@ -1,7 +1,7 @@
 """Assets, schedules and task defaults of the storywatch DAGs, from `[airflow]` in the config.
 
-Each stage is a DAG of one task; a stage that produced something emits its asset, and the asset
-schedules the next stage's DAG:
+Each stage is a DAG (of one task, or for the fetch plan -> fetch_shard per shard -> load); a
+stage that produced something emits its asset, and the asset schedules the next stage's DAG:
 
     poll --new entries--> fetch --new articles--> match --alerts queued--> alert
 
@@ -24,6 +24,8 @@ from .tasks import config_path, on_failure
 from .triggers import NewEntriesTrigger
 
 UTC = "UTC"
+# Airflow's own pool, of every worker: what does not open DuckDB (a fetch_shard task) runs there
+ANY_WORKER = "default_pool"
 
 DEFAULT_ARGS = {
     "retries": 3,

@@ -1,4 +1,5 @@
-"""What the DAGs' tasks call: one stage of `pipeline` each, with the settings of this deployment.
+"""What the DAGs' tasks call: one stage of `pipeline` each, with the settings of this deployment,
+or for a sharded stage (the fetch) one step of it (plan, fetch_shard, load).
 
 A task whose stage produced nothing ends `skipped`: it emits no asset event, so the DAG of the
 next stage does not start for nothing.
@@ -44,6 +45,49 @@ def run_stage(name: str) -> dict:
     return stages.as_dict(summary)
 
 
+# the task ids of a sharded stage's DAG; the load reads the plan's shards by its id
+PLAN, FETCH_SHARD, LOAD = "plan", "fetch_shard", "load"
+
+
+def plan_shards() -> list[str]:
+    """Claim the entries waiting for their page, in shards of `[airflow] shard_size`, and write
+    each shard's manifest to `[airflow] staging`; returns the shard ids (skipped: none waits)."""
+    from pipeline.stages import fetch_shards
+
+    shards = fetch_shards.plan_shards(settings())
+    if not shards:
+        raise AirflowSkipException("no entry waits for its page")
+    return shards
+
+
+def fetch_shard(shard: str) -> str:
+    """Download and extract one shard's pages into a staging file, on any worker (no pool: the
+    database is not opened); returns the file's name."""
+    from pipeline.stages import fetch_shards
+
+    return fetch_shards.fetch_shard(settings(), shard)
+
+
+def load_staged() -> dict:
+    """Store every staging file not stored yet (runs when some shards failed, too) and release
+    the claims of this run's shards that left none; records the shards' failures. Skipped
+    unless it stored an article."""
+    from pipeline import stages
+    from pipeline.failures import record_failure
+    from pipeline.stage_registry import BY_NAME
+    from pipeline.stages import fetch_shards
+
+    here = settings()
+    for path, failure in fetch_shards.left_failures(here):
+        record_failure(here, failure)
+        path.unlink()
+    shards = get_current_context()["ti"].xcom_pull(task_ids=PLAN) or []
+    summary = fetch_shards.load_staged(here, shards)
+    if not BY_NAME["fetch"].produced(summary):
+        raise AirflowSkipException(f"nothing new: {summary}")
+    return stages.as_dict(summary)
+
+
 def watched_feeds() -> list[str]:
     """The feeds that the watcher said have news, when it is what started this run."""
     events = get_current_context().get("triggering_asset_events") or {}
@@ -81,13 +125,26 @@ def on_failure(context) -> None:
     """Record a task's failure in DuckDB and email the operator (`[airflow] operator_email`)."""
     from pipeline.failures import record_failure
 
+    record_failure(settings(), _failure(context))
+
+
+def on_shard_failure(context) -> None:
+    """A fetch_shard's `on_failure`: its worker may have no database, so the failure is left in
+    the staging folder, and the load task records it and emails the operator."""
+    from pipeline.stages import fetch_shards
+
+    fetch_shards.leave_failure(settings(), _failure(context))
+
+
+def _failure(context) -> dict:
     ti = context["ti"]
     error = context.get("exception")
-    failure = {
+    mapped = getattr(ti, "map_index", -1)
+    return {
         "dag_id": ti.dag_id,
-        "task_id": ti.task_id,
+        # one row per shard: the mapped instances of a task share its id
+        "task_id": f"{ti.task_id}[{mapped}]" if mapped is not None and mapped >= 0 else ti.task_id,
         "run_id": ti.run_id,
         "try_number": ti.try_number,
         "error": f"{type(error).__name__}: {error}"[:4000] if error else None,
     }
-    record_failure(settings(), failure)

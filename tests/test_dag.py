@@ -9,8 +9,12 @@ from datetime import timedelta
 
 import pytest
 
-from pipeline.paths import PROJECT_ROOT
+from pipeline import stages
+from pipeline.config import load_settings
+from pipeline.paths import PROJECT_ROOT, SEEDS_DIR
+from pipeline.stages import fetch_shards
 from pipeline.store import open_store
+from tests.conftest import LOOPBACK_HTTP, write_config
 
 pytest.importorskip("airflow", reason="Airflow is the `airflow` extra")
 # one worker migrates Airflow's database and loads the DAG folder once for all of these tests
@@ -47,7 +51,7 @@ def test_the_dag_folder_imports_without_errors_io_or_heavy_imports(dags):
 
 
 def test_every_task_retries_with_backoff_times_out_and_records_its_failure(dags):
-    from storywatch_airflow.tasks import on_failure
+    from storywatch_airflow.tasks import on_failure, on_shard_failure
 
     for dag in dags.values():
         assert dag.catchup is False and dag.max_active_runs == 1, dag.dag_id
@@ -56,9 +60,29 @@ def test_every_task_retries_with_backoff_times_out_and_records_its_failure(dags)
             where = f"{dag.dag_id}.{task.task_id}"
             assert task.retries >= 1 and task.retry_exponential_backoff, where
             assert task.execution_timeout and task.execution_timeout <= timedelta(hours=1), where
-            assert task.pool == "storywatch_duckdb", where  # every task opens DuckDB
-            assert on_failure in task.on_failure_callback, where
+            if task.task_id == "fetch_shard":
+                # opens no DuckDB: any worker, any slot; its failure waits for the load
+                assert task.pool == "default_pool", where
+                assert task.on_failure_callback in (on_shard_failure, [on_shard_failure]), where
+            else:
+                assert task.pool == "storywatch_duckdb", where  # every other task opens DuckDB
+                assert on_failure in task.on_failure_callback, where
             assert task.doc_md, where
+
+
+def test_the_fetch_is_planned_fetched_in_mapped_shards_and_loaded_whatever_failed(dags):
+    from airflow.sdk import TriggerRule
+
+    fetch = dags["storywatch_fetch"]
+    plan, fetch_shard, load = (fetch.get_task(t) for t in ("plan", "fetch_shard", "load"))
+    assert plan.downstream_task_ids == {"fetch_shard", "load"} and not plan.upstream_task_ids
+    assert fetch_shard.downstream_task_ids == {"load"}
+    assert fetch_shard.is_mapped and not plan.is_mapped  # one task instance per shard
+    # load is the plan's teardown: run whatever became of the shards, skipped with the plan
+    assert plan.is_setup and load.is_teardown and load.on_failure_fail_dagrun
+    assert load.trigger_rule == TriggerRule.ALL_DONE_SETUP_SUCCESS
+    assert [o.name for o in load.outlets] == ["storywatch_new_articles"]
+    assert plan.outlets == [] and fetch_shard.outlets == []
 
 
 def test_each_stage_starts_the_next_through_an_asset(dags):
@@ -68,11 +92,15 @@ def test_each_stage_starts_the_next_through_an_asset(dags):
     assert isinstance(chain[0].timetable, CronTriggerTimetable)  # cron mode, the default
     assert chain[0].timetable.expression == "*/15 * * * *"
     for upstream, downstream in zip(chain, chain[1:], strict=False):
-        (task,) = upstream.tasks
-        (emitted,) = task.outlets
+        (emitted,) = [outlet for task in upstream.tasks for outlet in task.outlets]
         assert isinstance(downstream.timetable, AssetOrTimeSchedule), downstream.dag_id
         assert downstream.timetable.asset_condition == emitted, downstream.dag_id
-    assert [t.task_id for d in chain for t in d.tasks] == ["poll", "fetch", "match", "alert"]
+    assert [sorted(t.task_id for t in d.tasks) for d in chain] == [
+        ["poll"],
+        ["fetch_shard", "load", "plan"],
+        ["match"],
+        ["alert"],
+    ]
 
 
 def test_event_mode_watches_the_config_feeds_from_the_triggerer(tmp_path, monkeypatch):
@@ -106,14 +134,29 @@ def airflow_db():
     )
 
 
-def run_all(dags) -> list[str]:
-    """One dag.test() of each stage's DAG, in order; the state each task ended in."""
+def run_all(dags, runs: dict | None = None) -> list[str]:
+    """One dag.test() of each stage's DAG, in order; the state each task ended in. `runs`
+    takes each DAG's run."""
     states = []
     for dag_id in STAGE_DAGS:
         run = dags[dag_id].test()
         assert run.state == "success", dag_id
         states += [ti.state for ti in run.get_task_instances()]
+        if runs is not None:
+            runs[dag_id] = run
     return states
+
+
+def xcom_values(run) -> dict[tuple[str, int], str]:
+    """What the run's tasks returned through XCom, as stored: {(task, map index): value}."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        rows = session.query(XComModel).filter(
+            XComModel.dag_id == run.dag_id, XComModel.run_id == run.run_id
+        )
+        return {(x.task_id, x.map_index): json.dumps(x.value) for x in rows}
 
 
 def counts(settings) -> dict:
@@ -140,9 +183,17 @@ def test_dag_runs_end_in_one_email_through_smtp_default_and_run_again_change_not
     }
     monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps(connection))
     dags = load_dags()
-    assert set(run_all(dags)) == {"success"}
+    runs: dict = {}
+    assert set(run_all(dags, runs)) == {"success"}
     (message,) = mail.messages()
     assert "until 2028" in message.read_text() and "news@example.org" in message.read_text()
+    # the fetch went through shards, and no page through XCom: ids, names and counts
+    fetched = xcom_values(runs["storywatch_fetch"])
+    assert {task for task, _ in fetched} == {"plan", "fetch_shard", "load"}
+    assert len([key for key in fetched if key[0] == "fetch_shard"]) == len(
+        json.loads(fetched[("plan", -1)])
+    )
+    assert max(len(value) for value in fetched.values()) < 300, fetched
 
     # every stage run again (a cleared task, a cleared run): nothing new, nothing sent twice
     before = counts(settings)
@@ -172,3 +223,35 @@ def test_a_task_that_fails_is_recorded_and_mailed_to_the_operator(
     (notice,) = mail.messages()
     text = notice.read_text()
     assert "To: ops@example.org" in text and "storywatch_match.match failed" in text
+
+
+def test_a_shard_that_overruns_is_recorded_and_load_releases_its_entries_for_the_next_run(
+    airflow_db, tmp_path, monkeypatch
+):
+    from tests.test_fetch import SlowSite
+
+    site = SlowSite(pages=2, delay=3)
+    try:
+        config = write_config(
+            tmp_path, database="var/sw.duckdb", stories_dir=str(SEEDS_DIR),
+            feeds=[f"{site.url}/feed.xml"], http=LOOPBACK_HTTP, extraction={"workers": 1},
+        )  # fmt: skip
+        monkeypatch.setenv("STORYWATCH_CONFIG", str(config))
+        settings = load_settings(config)
+        stages.poll(settings)
+        fetch = load_dags()["storywatch_fetch"]
+        shard = fetch.get_task("fetch_shard")
+        # its pages take 3 s: the task is stopped at 1 s, as Airflow stops one that overruns
+        shard.partial_kwargs |= {"retries": 0, "execution_timeout": timedelta(seconds=1)}
+        run = fetch.test()
+    finally:
+        site.httpd.shutdown()
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    # the load ran though its shard failed; it stored nothing, so emits nothing
+    assert states == {"plan": "success", "fetch_shard": "failed", "load": "skipped"}
+    with open_store(settings.database, read_only=True) as store:
+        (failure,) = store.rows_sql("SELECT task_id, error FROM task_failures")
+        claims = store.rows_sql("SELECT * FROM fetch_claims")
+    assert failure["task_id"] == "fetch_shard[0]" and "Timeout" in failure["error"]
+    assert claims == []  # released by the load: the next run (the sweep) fetches them
+    assert fetch_shards.plan_shards(settings) != []

@@ -44,12 +44,14 @@ def page(n: int) -> bytes:
 
 class SlowSite:
     """A feed of `pages` items and their pages, each page answered after `delay` seconds;
-    counts the requests per path. `before_last` runs before the last page is served."""
+    counts the requests per path. `before_last` runs before the last page is served; while
+    `down`, every page is a 503."""
 
     def __init__(self, pages: int, delay: float):
         self.pages, self.delay = pages, delay
         self.requests: Counter[str] = Counter()
         self.before_last = lambda: None
+        self.down = False
         site = self
 
         class Handler(QuietHandler):
@@ -57,6 +59,9 @@ class SlowSite:
                 site.requests[self.path] += 1
                 if self.path == "/feed.xml":
                     body, kind = site.feed(), "application/rss+xml"
+                elif site.down:
+                    self.reply(b"down for maintenance", "text/plain", status=503)
+                    return
                 else:
                     n = int(self.path.removeprefix("/article/").removesuffix(".html"))
                     if n == site.pages - 1:

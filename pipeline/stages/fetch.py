@@ -9,64 +9,22 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
 
 from .. import interrupt, rawpages
-from ..article_fields import fallback, text_fields
-from ..config import ExtractionConfig, Settings
-from ..extract import Extracted
-from ..http import Fetcher, FetchError, Response
-from ..plural import plural
+from ..config import Settings
+from ..fetched_pages import FETCH_ATTEMPTS, FetchedPage, FetchSummary, fetch_page, store_pages
+from ..http import Fetcher
 from ..progress import Progress, unwatched
-from ..sandbox import ExtractionFailed, ExtractionPool
-from ..site_lines import batch_furniture, remember_batch_lines, site_of
+from ..sandbox import ExtractionPool
 from ..snapshot import publishes
 from ..store import Store, open_store
 
-FETCH_ATTEMPTS = 3
 # a batch is written when it has BATCH_PAGES pages, or when its first page has waited
 # FLUSH_SECONDS; at most WAITING_PAGES wait for the writer (memory stays bounded)
 BATCH_PAGES = 50
 FLUSH_SECONDS = 0.5
 WAITING_PAGES = 2 * BATCH_PAGES
-
-
-@dataclass
-class FetchSummary:
-    extracted: int = 0
-    fallback: int = 0
-    failed: int = 0
-    waiting: int = 0  # entries that still need their page after this run (the batch, retries)
-
-    def count(self, status: str) -> None:
-        setattr(self, status, getattr(self, status) + 1)
-
-    @property
-    def stored(self) -> int:
-        return self.extracted + self.fallback + self.failed
-
-    def __str__(self) -> str:
-        waiting = ""
-        if self.waiting:
-            waiting = f"; {plural(self.waiting, 'waits', 'wait')} for the next run"
-        return (
-            f"fetch   {self.extracted} extracted, {self.fallback} from the feed summary, "
-            f"{self.failed} failed{waiting}"
-        )
-
-
-@dataclass
-class FetchedPage:
-    """One entry's page, fetched and extracted in a worker thread; stored by the writer."""
-
-    entry: dict
-    response: Response | None = None  # without its body, which is kept as the raw page
-    extracted: Extracted | None = None
-    error: str | None = None
-    raw_sha256: str | None = None
-    raw_bytes: int = 0
 
 
 @publishes
@@ -95,7 +53,8 @@ def fetch_articles(settings: Settings, progress: Progress = unwatched) -> FetchS
                 ExtractionPool(settings.extraction) as extractor,
                 ThreadPoolExecutor(settings.http.concurrency) as threads,
             ):
-                work = partial(_fetch_one, fetcher, extractor, settings.database)
+                keep = partial(rawpages.keep, settings.database)
+                work = partial(fetch_page, fetcher, extractor, keep)
                 total = min(settings.extraction.batch, len(first) + waiting)
 
                 def report(done: int) -> None:
@@ -252,7 +211,9 @@ class Writer:
                 pages, asked = work
                 database = self.settings.database
                 with open_store(database, migrate=False) as store, store.transaction():
-                    _write(store, pages, self.claims, self.settings.extraction, self.summary)
+                    stored = store_pages(store, pages, self.claims.run_id, self.settings.extraction)
+                    for status in stored:
+                        self.summary.count(status)
                     self.claims.renew(store)
                     entries = self.claims.take(store) if asked else []
                 if asked:
@@ -284,127 +245,3 @@ class Writer:
             asked, self._asked = self._asked, None
             self._changed.notify_all()  # room for the pages held back
             return pages, asked
-
-
-def _write(
-    store: Store, pages: list[FetchedPage], claims: Claims, config: ExtractionConfig, summary
-) -> None:
-    """Store a batch of pages, a few statements for all of them."""
-    # a page that failed as the signal came may have failed because of it: tried again next run
-    pages = [p for p in pages if not (p.error and interrupt.requested())]
-    if not pages:
-        return
-    # a run that lost its lease writes nothing: the entry is another run's now
-    params = {"run_id": claims.run_id, "entry_ids": [p.entry["entry_id"] for p in pages]}
-    held = {r["entry_id"] for r in store.rows("release_claims_of", params)}
-    pages = [p for p in pages if p.entry["entry_id"] in held]
-    if not pages:
-        return
-    raw = {p.raw_sha256: p.raw_bytes for p in pages if p.raw_sha256}
-    if raw:
-        store.execute("save_raw_pages", {"sha256s": list(raw), "bytes": list(raw.values())})
-    texts = [(p, _site(p), p.extracted.text) for p in pages if p.extracted]
-    known = _article_ids(store, [p.entry["entry_id"] for p, _, _ in texts])
-    furniture = batch_furniture(
-        store,
-        [(site, text, known.get(p.entry["entry_id"])) for p, site, text in texts],
-        config.learn_min_articles,
-    )
-    seen = {id(p): lines for (p, _, _), lines in zip(texts, furniture, strict=True)}
-    articles = [_article(p, seen.get(id(p), set())) for p in pages]
-    store.execute("save_articles", article_columns(articles))
-    for article in articles:
-        summary.count(article["status"])
-    stored = _article_ids(store, [p.entry["entry_id"] for p, _, _ in texts])
-    remember_batch_lines(
-        store, [(stored[p.entry["entry_id"]], site, text) for p, site, text in texts]
-    )
-
-
-def _article_ids(store: Store, entry_ids: list[int]) -> dict[int, int]:
-    """The id of each entry's article, for the entries that have one."""
-    if not entry_ids:
-        return {}
-    rows = store.rows("article_ids_for_entries", {"entry_ids": entry_ids})
-    return {r["entry_id"]: r["id"] for r in rows}
-
-
-def _fetch_page(
-    fetcher: Fetcher, extractor: ExtractionPool, database: Path, entry: dict
-) -> FetchedPage:
-    page = FetchedPage(entry)
-    if not entry["url"]:
-        page.error = "the feed entry has no link"
-        return page
-    try:
-        response = fetcher.get(entry["url"])
-    except FetchError as exc:
-        page.error = str(exc)
-        return page
-    # kept here, in the worker, so the writer holds no page body and compresses nothing
-    page.raw_sha256 = rawpages.keep(database, response.content)
-    page.raw_bytes = len(response.content)
-    page.response = replace(response, content=b"")
-    try:
-        page.extracted = extractor.extract(response.content, response.url)
-    except ExtractionFailed as exc:
-        page.error = str(exc)
-    return page
-
-
-def _fetch_one(
-    fetcher: Fetcher, extractor: ExtractionPool, database: Path, entry: dict
-) -> FetchedPage:
-    try:
-        return _fetch_page(fetcher, extractor, database, entry)
-    except Exception as exc:  # a bug met on one page is that page's failure, not the run's
-        return FetchedPage(entry, error=f"unexpected error: {type(exc).__name__}: {exc}")
-
-
-def _site(page: FetchedPage) -> str | None:
-    return site_of(page.response.url if page.response else page.entry["url"])
-
-
-def _article(page: FetchedPage, seen: set[str]) -> dict:
-    """The article row of a page, given the lines its site is known to repeat (`seen`); its
-    status says extracted, fallback or failed."""
-    entry, response = page.entry, page.response
-    article = {
-        "entry_id": entry["entry_id"],
-        "url": response.url if response else entry["url"],
-        "http_status": response.status if response else None,
-        "status": "failed",
-        "title": entry["title"],
-        "author": None,
-        "published_at": entry["published_at"],
-        "site_name": None,
-        "language": None,
-        "text": None,
-        "error": page.error,
-        "raw_sha256": page.raw_sha256,
-        "site": _site(page),
-        "removed": "[]",
-    }
-    if response is None and entry["url"]:
-        return article  # the page could not be had: tried again on a later run, while attempts last
-    if page.extracted:
-        article.update(text_fields(page.extracted, seen))
-        article["title"] = page.extracted.title or entry["title"]
-        article["published_at"] = entry["published_at"] or page.extracted.published
-    if article["status"] != "extracted":
-        article.update(fallback(entry["summary"], article["error"]))
-    return article
-
-
-# the list parameter of save_articles that holds each column
-COLUMNS = {
-    "entry_id": "entry_ids", "url": "urls", "status": "statuses", "http_status": "http_statuses",
-    "title": "titles", "author": "authors", "published_at": "published_ats",
-    "site_name": "site_names", "language": "languages", "text": "texts", "error": "errors",
-    "raw_sha256": "raw_sha256s", "site": "sites", "removed": "removeds",
-}  # fmt: skip
-
-
-def article_columns(articles: list[dict]) -> dict[str, list]:
-    """Rows as one list per column, as set-based statements take them."""
-    return {plural: [a[column] for a in articles] for column, plural in COLUMNS.items()}
