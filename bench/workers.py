@@ -233,8 +233,11 @@ def through_airflow(site: NewsSite, workers: int) -> tuple[dict[str, float], int
 def writer_rate(site: NewsSite) -> tuple[int, float]:
     """The site's pages handed, fetched and extracted already, to the fetch stage's writer on
     a DuckDB file that holds their entries: how many it stored, in how many seconds."""
-    from pipeline import stages
+    from functools import partial
+
+    from pipeline import rawpages, stages
     from pipeline.config import load_settings
+    from pipeline.fetched_pages import FetchSummary, fetch_page
     from pipeline.http import Fetcher
     from pipeline.sandbox import ExtractionPool
     from pipeline.stages import fetch
@@ -249,10 +252,11 @@ def writer_rate(site: NewsSite) -> tuple[int, float]:
             while group := claims.take(store):
                 entries += group
         with Fetcher(settings.http) as fetcher, ExtractionPool(settings.extraction) as pool:
-            pages = [fetch._fetch_one(fetcher, pool, settings.database, e) for e in entries]
+            keep = partial(rawpages.keep, settings.database)
+            pages = [fetch_page(fetcher, pool, keep, e) for e in entries]
         with open_store(settings.database) as store:
             claims.renew(store)  # held from here on, however long the extraction took
-        summary = fetch.FetchSummary()
+        summary = FetchSummary()
         started = time.perf_counter()
         with fetch.Writer(settings, claims, summary) as writer:
             for page in pages:
