@@ -98,12 +98,18 @@ def site():
         yield s
 
 
+def following(make_settings, tmp_path: Path, **settings) -> Path:
+    """A config following a copy of the seed story (with the default model unless
+    `settings` say otherwise)."""
+    shutil.copytree(SEEDS_DIR / SLUG, tmp_path / "stories" / SLUG)
+    make_settings(stories_dir="stories", **settings)
+    return tmp_path / "storywatch.toml"
+
+
 @pytest.fixture
 def config(make_settings, tmp_path) -> Path:
     """A config following a copy of the seed story by names and words (no model)."""
-    shutil.copytree(SEEDS_DIR / SLUG, tmp_path / "stories" / SLUG)
-    make_settings(stories_dir="stories", embedding={"model": ""})
-    return tmp_path / "storywatch.toml"
+    return following(make_settings, tmp_path, embedding={"model": ""})
 
 
 def storywatch(config: Path, *args: str):
@@ -237,9 +243,7 @@ def test_the_feedback_table_says_what_it_holds(config):
 def test_with_the_model_a_look_alike_whose_lead_is_nearer_a_negative_is_related(
     make_settings, tmp_path, site, mail
 ):
-    shutil.copytree(SEEDS_DIR / SLUG, tmp_path / "stories" / SLUG)
-    make_settings(stories_dir="stories")  # the default model reads the leads
-    config = tmp_path / "storywatch.toml"
+    config = following(make_settings, tmp_path)  # the default model reads the leads
     ran(config, "run")
     warning = judged(config, WARNING)
     assert warning["verdict"] == "update"  # its lead reads as the story's to the model too

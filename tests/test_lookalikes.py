@@ -4,15 +4,12 @@ site, with the default model and a DuckDB file, across two runs."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from pipeline.demo import SEED_DAY, demo_pages
 from pipeline.demo.pages import page_from_text
 from pipeline.demo.site import DemoSite
-from pipeline.paths import SEEDS_DIR
-from tests.test_feedback import SLUG, judged, ran
+from tests.test_feedback import following, judged, ran
 
 # its model is loaded once per worker, as by the other tests that read leads
 pytestmark = pytest.mark.xdist_group("embedding")
@@ -50,9 +47,7 @@ def site():
 def test_the_next_report_of_a_look_alike_the_story_judged_related_is_related(
     make_settings, tmp_path, site, mail
 ):
-    shutil.copytree(SEEDS_DIR / SLUG, tmp_path / "stories" / SLUG)
-    make_settings(stories_dir="stories")  # the default model reads the leads
-    config = tmp_path / "storywatch.toml"
+    config = following(make_settings, tmp_path)  # the default model reads the leads
     ran(config, "run")
     leak = judged(config, LEAK)
     assert leak["verdict"] == "related"

@@ -4,8 +4,8 @@ import numpy as np
 
 from pipeline import stages
 from pipeline.matching.features import SIGNATURE_SCHEME
-from pipeline.stages.match import memory_of
 from pipeline.store import open_store
+from pipeline.story_memory import memory_of
 from pipeline.sync import sync_stories
 
 

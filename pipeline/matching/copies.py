@@ -9,7 +9,12 @@ in a small dict until they are merged in.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
+
+from .features import Features, hash64, runs_array
+from .text import shingles
 
 # datasketch's optimum for a Jaccard threshold of 0.5 over 64 permutations (MinHashLSH's b, r)
 BANDS, ROWS = 14, 4
@@ -80,3 +85,37 @@ class CopyIndex:
 
     def keys(self):
         return self._runs.keys()
+
+
+def nearest_copy(f: Features, copies: CopyIndex, known: Iterable[int]) -> tuple[int | None, float]:
+    """The seen text that holds most of the article's shingles, and that share. LSH finds
+    copies of similar length; what the story knows (`known`) is few texts, checked one by
+    one, because a copy can be a short part of a long one (a blog post without its comment
+    thread)."""
+    best, best_share = None, 0.0
+    if not f.shingles:
+        return None, 0.0
+    own = runs_of(f)
+    for ident in sorted(copies.candidates(f.minhash.hashvalues) | set(known)):
+        share = _shared(own, copies[ident]) / len(own)
+        if share > best_share:  # ties keep the lowest id: the first copy
+            best, best_share = ident, share
+    return best, best_share
+
+
+def copied_word_for_word(sentence: str, copy: np.ndarray) -> bool:
+    """Whether the copy has this sentence word for word (every 5-word run of it)."""
+    runs = runs_array(frozenset(hash64(" ".join(run)) for run in shingles(sentence)))
+    return _shared(runs, copy) == len(runs)
+
+
+def runs_of(f: Features) -> np.ndarray:
+    """The article's 5-word runs as a copy is kept: sorted hashes, made once."""
+    if f.runs is None:
+        f.runs = runs_array(f.shingles)
+    return f.runs
+
+
+def _shared(runs: np.ndarray, copy: np.ndarray) -> int:
+    """How many of `runs` the copy has: both sorted, without repeats."""
+    return int(np.isin(runs, copy, assume_unique=True).sum())

@@ -25,7 +25,8 @@ import numpy as np
 # the thresholds are declared once, with their bounds, as the [matching] section of the settings
 from ..config import MatchingConfig as Thresholds
 from ..explanation import Change, NearestSentence, Reasons
-from .copies import CopyIndex
+from .copies import CopyIndex, copied_word_for_word, nearest_copy, runs_of
+from .counterexamples import nearer_a_lookalike, nearer_a_negative, nearest
 from .embedding import Embedder
 from .facts import Fact, changed_facts, facts_of
 from .features import (
@@ -34,11 +35,8 @@ from .features import (
     as_written,
     cosine,
     features,
-    hash64,
-    runs_array,
 )
 from .lead import lead_vector, sentence_md5
-from .text import shingles
 
 MATCHER_VERSION = "lookalikes-7"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
@@ -182,7 +180,7 @@ class StoryMemory:
 
     def remember_copy(self, ident: int, f: Features) -> None:
         """A text the story has seen (a rehash, a duplicate): a later copy of it is a copy."""
-        self.remember_copy_signature(ident, f.minhash, _runs(f))
+        self.remember_copy_signature(ident, f.minhash, runs_of(f))
 
     def remember_copy_signature(self, ident: int, minhash, runs: np.ndarray) -> None:
         """A copy by its fingerprint: `runs` sorted, as `runs_array` makes them."""
@@ -209,6 +207,10 @@ class StoryMemory:
         taken = {d: self.embedded[d] for d in self.fresh & known}
         self.fresh -= taken.keys()
         return taken
+
+    def nearest_copy(self, f: Features) -> tuple[int | None, float]:
+        """The copy it has seen (or document it knows) that holds most of the article."""
+        return nearest_copy(f, self.copies, (ident for ident, _ in self.known))
 
     @property
     def cast(self) -> dict[str, float]:
@@ -256,10 +258,11 @@ def classify(
     is_story, near = lexical, max(score, cast_share) >= th.related
     # a copy of what the story has seen is the story as that copy was: its lead is not read
     # again (wire copies are most of what a story meets)
-    copy, containment = _nearest_copy(f, memory) if lexical else (None, 0.0)
+    copy, containment = memory.nearest_copy(f) if lexical else (None, 0.0)
     copied = copy is not None and containment >= th.duplicate
+    by_meaning = th.semantic and memory.embedder is not None and bool(memory.core)
     in_language = th.semantic and memory.embedder is not None and f.language == memory.language
-    if th.semantic and memory.embedder is not None and memory.core and not copied:
+    if by_meaning and not copied:
         is_story, near = _semantic_gate(f, memory, th, lexical, near, reasons)
     if not is_story:
         verdict: Verdict = "related" if near else "unrelated"
@@ -269,11 +272,13 @@ def classify(
             assert memory.embedder is not None
             lead_vector(f, memory.embedder)
         return Decision(verdict, score, reasons=reasons)
-    lookalike = in_language and memory.lookalikes and not copied
-    if lookalike and _nearer_a_lookalike(f, memory, th, reasons):
-        return Decision("related", score, reasons=reasons)
-    if memory.negatives and _nearer_a_negative(f, memory, th, words_sim, reasons):
-        return Decision("related", score, reasons=reasons)
+    lookalike = in_language and bool(memory.lookalikes) and not copied
+    if lookalike or memory.negatives:
+        to_story = _lead_similarity(f, memory)[0] if by_meaning else words_sim
+        if lookalike and nearer_a_lookalike(f, memory, th.lookalike, to_story, reasons):
+            return Decision("related", score, reasons=reasons)
+        if memory.negatives and nearer_a_negative(f, memory, by_meaning, to_story, reasons):
+            return Decision("related", score, reasons=reasons)
 
     changed = changed_facts(
         f.sentences,
@@ -283,11 +288,13 @@ def classify(
         same_meaning=th.semantic_change,
     )
     if not lexical:
-        copy, containment = _nearest_copy(f, memory)
+        copy, containment = memory.nearest_copy(f)
     if copy is not None:
         reasons["containment"] = round(containment, 3)
         # a copy republished with other numbers is a correction: what changed is the news
-        corrected = [c for c in changed if not _copied(c["sentence"], memory.copies[copy])]
+        corrected = [
+            c for c in changed if not copied_word_for_word(c["sentence"], memory.copies[copy])
+        ]
         if containment >= th.duplicate and corrected:
             reasons["why"] = f"a copy of {copy} that says some values differently"
             return Decision("update", score, changed_facts=corrected, reasons=reasons)
@@ -339,64 +346,12 @@ def _semantic_gate(
     return is_story, near or similarity >= th.semantic_floor
 
 
-def _nearer_a_negative(
-    f: Features, memory: StoryMemory, th: Thresholds, words_sim: float, reasons: Reasons
-) -> bool:
-    """Whether the article is at least as near to an article its reader said is not the
-    story as it is to the story: by their leads' meaning, as the story's core is compared,
-    or without a model by their telling words, as the seeds are."""
-    if th.semantic and memory.embedder is not None and memory.core:
-        vector = lead_vector(f, memory.embedder)
-        to_story, _ = _lead_similarity(f, memory)
-        near = {
-            i: float(lead_vector(n, memory.embedder) @ vector) for i, n in memory.negatives.items()
-        }
-    else:
-        to_story = words_sim
-        near = {i: cosine(f, n.vector, n.norm) for i, n in memory.negatives.items()}
-    ident = max(near, key=lambda i: (near[i], -i))
-    if near[ident] < to_story:
-        return False
-    reasons["nearest_negative"] = ident
-    reasons["negative_similarity"] = round(near[ident], 3)
-    reasons["why"] = (
-        f"it is nearer to article {ident}, which the reader said is not the story "
-        "(storywatch feedback), than to the story"
-    )
-    return True
-
-
-def _nearer_a_lookalike(f: Features, memory: StoryMemory, th: Thresholds, reasons: Reasons) -> bool:
-    """Whether the article's lead is nearer, by `th.lookalike` or more, to the lead of an
-    article the story judged related than to any lead the story knows: the next report of
-    a look-alike (an agency chief dismissed, a quarterly result) that names the cast. Only
-    the story's own language: across languages a lead is nearest to its own language's."""
-    assert memory.embedder is not None
-    vector = lead_vector(f, memory.embedder)
-    to_story, _ = _lead_similarity(f, memory)
-    idents = list(memory.lookalikes)
-    scores = np.stack([memory.lookalikes[i] for i in idents]) @ vector
-    best = int(np.argmax(scores))
-    if scores[best] < to_story + th.lookalike:
-        return False
-    ident = idents[best]
-    reasons["nearest_lookalike"] = ident
-    reasons["lookalike_similarity"] = round(float(scores[best]), 3)
-    reasons["why"] = (
-        f"its lead is nearer to that of article {ident}, which it judged related, "
-        "than to the story's"
-    )
-    return True
-
-
 def _lead_similarity(f: Features, memory: StoryMemory) -> tuple[float, str]:
     """The highest cosine of the article's lead to the leads the story knows, and which
     lead that is ("seed 3", "update 12", "rehash 40")."""
     assert memory.embedder is not None
-    idents = list(memory.core)
-    scores = np.stack([memory.core[i] for i in idents]) @ lead_vector(f, memory.embedder)
-    best = int(np.argmax(scores))
-    return float(scores[best]), f"{memory.core_kind[idents[best]]} {idents[best]}"
+    ident, similarity = nearest(memory.core, lead_vector(f, memory.embedder))
+    return similarity, f"{memory.core_kind[ident]} {ident}"
 
 
 def as_the_story_writes(memory: StoryMemory, names: list[str]) -> list[str]:
@@ -411,40 +366,6 @@ def as_the_story_writes(memory: StoryMemory, names: list[str]) -> list[str]:
 def _shared_terms(f: Features, memory: StoryMemory) -> list[str]:
     shared = [t for t in f.weights if t in memory.vocabulary]
     return sorted(shared, key=lambda t: -f.weights[t] * f.counts[t])[:12]
-
-
-def _nearest_copy(f: Features, memory: StoryMemory) -> tuple[int | None, float]:
-    """The seen text that holds most of the article's shingles. LSH finds copies of similar
-    length; what the story knows is few texts, checked one by one, because a copy can be a
-    short part of a long one (a blog post without its comment thread)."""
-    best, best_share = None, 0.0
-    if not f.shingles:
-        return None, 0.0
-    own = _runs(f)
-    candidates = memory.copies.candidates(f.minhash.hashvalues)
-    candidates |= {ident for ident, _ in memory.known}
-    for ident in sorted(candidates):
-        share = _shared(own, memory.copies[ident]) / len(own)
-        if share > best_share:  # ties keep the lowest id: the first copy
-            best, best_share = ident, share
-    return best, best_share
-
-
-def _copied(sentence: str, copy: np.ndarray) -> bool:
-    """Whether the copy has this sentence word for word (every 5-word run of it)."""
-    runs = runs_array(frozenset(hash64(" ".join(run)) for run in shingles(sentence)))
-    return _shared(runs, copy) == len(runs)
-
-
-def _runs(f: Features) -> np.ndarray:
-    if f.runs is None:
-        f.runs = runs_array(f.shingles)
-    return f.runs
-
-
-def _shared(runs: np.ndarray, copy: np.ndarray) -> int:
-    """How many of `runs` the copy has: both sorted, without repeats."""
-    return int(np.isin(runs, copy, assume_unique=True).sum())
 
 
 def _new_sentences(

@@ -16,14 +16,13 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from .. import interrupt
+from .. import interrupt, story_memory
 from ..config import Settings
 from ..errors import one_line
-from ..feedback import memory_documents
 from ..matching import MATCHER_VERSION, Decision, StoryMemory, classify, features
 from ..matching.embedding import Embedder, Loaded, embedder_for
-from ..matching.features import SIGNATURE_SCHEME, pack_copy, unpack_copy, with_title
-from ..matching.lead import lead_md5, lead_vector
+from ..matching.features import pack_copy, with_title
+from ..matching.lead import lead_md5
 from ..outbox import corroborations, enqueue_update, holds_at, known_updates
 from ..plural import plural
 from ..progress import Progress, unwatched
@@ -142,10 +141,12 @@ def read_work(store: Store, stories: dict[int, Story], model: str = "") -> dict[
             "articles_to_match", {"story_id": story_id, "matcher_version": MATCHER_VERSION}
         )
         if articles := [seen.setdefault(row["id"], row) for row in rows]:
-            work[story_id] = Work(articles, *_memory_rows(store, story_id, model), state=None)
+            work[story_id] = Work(
+                articles, *story_memory.memory_rows(store, story_id, model), state=None
+            )
             if model:
-                work[story_id].sentences = stored_sentences(store, story_id, model)
-                work[story_id].lookalikes = stored_lookalikes(
+                work[story_id].sentences = story_memory.stored_sentences(store, story_id, model)
+                work[story_id].lookalikes = story_memory.stored_lookalikes(
                     store, story_id, model, stories[story_id].language
                 )
     for state in store.rows("story_states", {"story_ids": list(work)}):
@@ -175,7 +176,7 @@ def judge(
     limits = {story_id: thresholds(settings, stories[story_id]) for story_id in work}
     memories: dict[int, StoryMemory] = {}
     for story_id, w in work.items():
-        memory, w.prints, w.leads = memory_from(
+        memory, w.prints, w.leads = story_memory.memory_from(
             w.known, w.copies, stories[story_id], embedder, w.sentences, w.lookalikes
         )
         w.memory = memories[story_id] = memory
@@ -284,11 +285,13 @@ def write(
     for story_id, article_ids in learned.items():
         if article_ids:
             store.execute("add_story_updates", {"story_id": story_id, "article_ids": article_ids})
-    save_fingerprints(store, prints)
-    save_leads(store, model_key(settings), leads)
+    story_memory.save_fingerprints(store, prints)
+    story_memory.save_leads(store, model_key(settings), leads)
     for story_id in fresh:
         if (memory := work[story_id].memory) is not None:
-            save_sentences(store, model_key(settings), story_id, memory.take_embedded())
+            story_memory.save_sentences(
+                store, model_key(settings), story_id, memory.take_embedded()
+            )
 
     queued = 0
     held = holds_at(store, now)
@@ -332,121 +335,5 @@ def record_failures(store: Store, written: list[Judged], failed: list[Failed]) -
                 "errors": [f.error for f in failed],
                 "text_md5s": [f.article["text_md5"] for f in failed],
                 "matcher_version": MATCHER_VERSION,
-            },
-        )
-
-
-def _memory_rows(store: Store, story_id: int, model: str = "") -> tuple[list[dict], list[dict]]:
-    """What a story's memory is made from: what it knows (with its leads embedded by `model`
-    where stored), and the copies it has seen."""
-    known = store.rows("story_memory", {"story_id": story_id, "model": model})
-    copies = store.rows(
-        "story_copies", {"story_id": story_id, "scheme": SIGNATURE_SCHEME, "model": model}
-    )
-    return known, copies
-
-
-def stored_sentences(store: Store, story_id: int, model: str) -> dict[str, np.ndarray]:
-    """The story's known sentences as `model` embedded them, by md5."""
-    rows = store.rows("story_sentence_embeddings", {"story_id": story_id, "model": model})
-    return {r["sentence_md5"]: np.asarray(r["vector"], dtype=np.float32) for r in rows}
-
-
-def stored_lookalikes(
-    store: Store, story_id: int, model: str, language: str
-) -> dict[int, np.ndarray]:
-    """The leads, as `model` embedded them, of what the story judged related in `language`."""
-    rows = store.rows(
-        "story_lookalikes", {"story_id": story_id, "model": model, "language": language}
-    )
-    return {r["id"]: np.asarray(r["vector"], dtype=np.float32) for r in rows}
-
-
-def memory_from(
-    known: list[dict],
-    copies: list[dict],
-    story: Story,
-    embedder: Embedder | None = None,
-    sentences: dict[str, np.ndarray] | None = None,
-    lookalikes: dict[int, np.ndarray] | None = None,
-) -> tuple[StoryMemory, dict[int, tuple[bytes, bytes]], dict[int, tuple[str, np.ndarray]]]:
-    """The story's memory: what it knows (with its sentences' stored embeddings), the
-    copies it has seen, by their stored fingerprints, and the leads of its look-alikes
-    (`lookalikes`, used with an embedder); with the fingerprints it had to make
-    (from the text, for copies that have none of the current scheme) and the leads it had to
-    embed, for the caller to store. Pure."""
-    texts = {r["id"]: with_title(r["title"], r["text"]) for r in known}
-    digests = {ident: lead_md5(text) for ident, text in texts.items()} if embedder else {}
-    stored = {
-        r["id"]: np.asarray(r["vector"], dtype=np.float32)
-        for r in known
-        if r.get("vector") is not None and r["lead_md5"] == digests.get(r["id"])
-    }
-    seeds, updates, corrections = memory_documents(known, texts)
-    memory = StoryMemory(seeds, story.language, embedder, stored, updates, sentences, corrections)
-    embedded = dict(memory.core)
-    if embedder is not None:  # a negative's lead too: it is compared with every candidate
-        embedded |= {i: lead_vector(n, embedder) for i, n in memory.negatives.items()}
-    leads = {i: (digests[i], v) for i, v in embedded.items() if i not in stored}
-    if embedder is not None:
-        for ident, lead in (lookalikes or {}).items():
-            memory.remember_lookalike(ident, lead)
-    made = {}
-    for row in copies:
-        if row["minhash"] is None:
-            f = features(with_title(row["title"], row["text"]), story.language)
-            memory.remember_copy(row["id"], f)
-            made[row["id"]] = pack_copy(f)
-        else:
-            memory.remember_copy_signature(row["id"], *unpack_copy(row["minhash"], row["runs"]))
-        if embedder is not None and row["lead"] is not None:
-            memory.remember_retelling(row["id"], np.asarray(row["lead"], dtype=np.float32))
-    return memory, made, leads
-
-
-def memory_of(store: Store, story_id: int, story: Story) -> StoryMemory:
-    """The story's memory, storing the fingerprints it had to make."""
-    memory, made, _ = memory_from(*_memory_rows(store, story_id), story)
-    save_fingerprints(store, made)
-    return memory
-
-
-def save_fingerprints(store: Store, prints: dict[int, tuple[bytes, bytes]]) -> None:
-    if prints:
-        store.execute(
-            "save_fingerprints",
-            {
-                "article_ids": list(prints),
-                "scheme": SIGNATURE_SCHEME,
-                "minhashes": [minhash for minhash, _ in prints.values()],
-                "runs": [runs for _, runs in prints.values()],
-            },
-        )
-
-
-def save_sentences(
-    store: Store, model: str, story_id: int, embedded: dict[str, np.ndarray]
-) -> None:
-    if embedded and model:
-        store.execute(
-            "save_sentence_embeddings",
-            {
-                "story_id": story_id,
-                "model": model,
-                "sentence_md5s": list(embedded),
-                "vectors": [vector.tolist() for vector in embedded.values()],
-            },
-        )
-
-
-def save_leads(store: Store, model: str, leads: dict[int, tuple[str, np.ndarray]]) -> None:
-    if leads and model:
-        store.execute(
-            "save_lead_embeddings",
-            {
-                "article_ids": list(leads),
-                "model": model,
-                "lead_md5s": [digest for digest, _ in leads.values()],
-                "vectors": [vector.tolist() for _, vector in leads.values()],
             },
         )
