@@ -16,7 +16,7 @@ from __future__ import annotations
 import resource
 import tempfile
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from bench import loopback
@@ -31,10 +31,10 @@ def filler(size: int) -> bytes:
 
 
 def serve(host: str, pages: list[int], body: bytes) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(loopback.QuietHandler):
         def do_GET(self):  # noqa: N802
             if self.path == "/feed.xml":
-                base = f"http://{host}:{self.server.server_address[1]}"
+                base = self.base
                 items = "".join(
                     f"<item><guid>urn:page:{n}</guid><title>Page {n}</title>"
                     f"<link>{base}/page/{n}.html</link><description>Page {n}.</description></item>"
@@ -52,9 +52,6 @@ def serve(host: str, pages: list[int], body: bytes) -> ThreadingHTTPServer:
             self.end_headers()
             for part in (first, *rest):
                 self.wfile.write(part)
-
-        def log_message(self, *args):
-            pass
 
     return loopback.serve(host, Handler)
 

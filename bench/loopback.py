@@ -25,6 +25,13 @@ class QuietHandler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
+    @property
+    def base(self) -> str:
+        """This server's address as a URL base: "http://127.0.0.2:40123"."""
+        server: ThreadingHTTPServer = self.server  # type: ignore[assignment]
+        host, port = server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
 
 def serve(host: str, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
     """Serve on `host` at a free port, in a daemon thread, until `shutdown()`."""

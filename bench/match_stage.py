@@ -26,6 +26,7 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bench.matching import ECB, STREAM
 from pipeline import stages
@@ -33,10 +34,10 @@ from pipeline.config import load_settings
 from pipeline.fetched_pages import article_columns
 from pipeline.paths import SEEDS_DIR
 from pipeline.store import open_store
-from pipeline.stories import write_story
+from pipeline.stories import NewSeed, write_story
 
 # the module, not the function that `pipeline.stages` exports under the same name
-MATCH_MODULE = importlib.import_module("pipeline.stages.match")
+MATCH_MODULE: Any = importlib.import_module("pipeline.stages.match")
 START = datetime(2022, 7, 26, 12, tzinfo=UTC)
 
 
@@ -57,7 +58,7 @@ def build(folder: Path, n_stories: int, n_articles: int):
     stories_dir = folder / "stories"
     shutil.copytree(SEEDS_DIR / "iss-withdrawal", stories_dir / "iss-withdrawal")
     for n, doc in enumerate(ecb[: n_stories - 1]):
-        write_story(stories_dir, f"ECB event {n}", "", [("000.txt", doc["text"], None)])
+        write_story(stories_dir, f"ECB event {n}", "", [NewSeed("000.txt", doc["text"])])
     (folder / "storywatch.toml").write_text(
         f'database = "{folder / "sw.duckdb"}"\nstories_dir = "{stories_dir}"\n'
         'recipients = ["desk@example.org"]\n',

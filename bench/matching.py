@@ -104,7 +104,7 @@ def retellings() -> Counter:
     """The seeds are five real reports of one event: each, judged against the other four, is
     the story retold with its own background, so it should be a rehash, never an update."""
     docs = load_story(SEEDS_DIR / "iss-withdrawal", []).documents
-    found = Counter()
+    found: Counter[str] = Counter()
     for i, doc in enumerate(docs):
         memory = StoryMemory([(j, d.text) for j, d in enumerate(docs) if j != i])
         found[classify(doc.text, memory).verdict] += 1
@@ -118,7 +118,7 @@ def demo() -> Counter:
     from pipeline.extract import extract
 
     memory = StoryMemory(iss_seeds())
-    found = Counter()
+    found: Counter[tuple[str, str]] = Counter()
     for page in demo_pages():
         found[
             (

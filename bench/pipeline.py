@@ -235,7 +235,7 @@ def serve(host: str, pages: dict[str, bytes], feed: list[DemoPage]) -> Threading
     class Handler(loopback.QuietHandler):
         def do_GET(self):  # noqa: N802
             if self.path == "/feed.xml":
-                base = f"http://{host}:{self.server.server_address[1]}"
+                base = self.base
                 self.reply(rss(base, feed), "application/rss+xml")
             elif body := pages.get(self.path):
                 self.reply(body, "text/html; charset=utf-8")

@@ -92,7 +92,7 @@ class Tally:
     """Counts of one stream: story-or-not, update emails, changed values, crashes."""
 
     def __init__(self) -> None:
-        self.n = Counter()
+        self.n: Counter[str] = Counter()
 
     def add(self, item: Item, verdict: str | None, changed: list[dict]) -> None:
         n, english = self.n, item.language == "en"
@@ -188,7 +188,7 @@ def stream(
         except Exception:  # a crash is a figure here: the bench counts it and goes on
             tally.add(item, None, [])
             continue
-        tally.add(item, d.verdict, list(d.changed_facts))
+        tally.add(item, d.verdict, [dict(c) for c in d.changed_facts])
         said = correction_for(d.verdict, item.label) if tally.n["corrected"] < corrections else None
         if said is None:
             memory.absorb(n, f, d.verdict)

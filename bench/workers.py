@@ -94,7 +94,7 @@ class NewsSite:
 
         class Handler(loopback.QuietHandler):
             def do_GET(self):  # noqa: N802
-                base = f"http://{host}:{self.server.server_address[1]}"
+                base = self.base
                 path = self.path.split("?")[0]
                 name = path.removeprefix("/feeds/").removesuffix(".xml")
                 slug = path.removeprefix("/articles/").removesuffix(".html")
@@ -286,10 +286,10 @@ def main() -> None:
                 + ", ".join(f"{name} {s:.1f} s" for name, s in seconds.items())
                 + f"; {emails} email{'s' if emails != 1 else ''})"
             )
-        stored, seconds = writer_rate(site)
+        stored, took = writer_rate(site)
         print(
-            f"  the DuckDB writer alone: {stored / seconds:6.1f} articles/s "
-            f"({stored} stored in {seconds:.1f} s, in batches of {BATCH_PAGES})"
+            f"  the DuckDB writer alone: {stored / took:6.1f} articles/s "
+            f"({stored} stored in {took:.1f} s, in batches of {BATCH_PAGES})"
         )
 
 

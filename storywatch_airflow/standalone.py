@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Mapping
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
+from typing import Self
 
 from pipeline.paths import PROJECT_ROOT
 
@@ -135,7 +136,7 @@ class Standalone:
         assert self.processes, "started by entering the block"
         return next(iter(self.processes.values()))
 
-    def __enter__(self) -> Standalone:
+    def __enter__(self) -> Self:
         prepare(self.env)
         if self.log:
             self.log.write_bytes(b"")  # the commands append to it, each line whole
