@@ -46,11 +46,12 @@ def nearer_a_negative(
         similarity = near[ident]
     if similarity < to_story:
         return False
-    reasons["nearest_negative"] = ident
-    reasons["negative_similarity"] = round(similarity, 3)
-    reasons["why"] = (
+    why = (
         f"it is nearer to article {ident}, which the reader said is not the story "
         "(storywatch feedback), than to the story"
+    )
+    reasons.update(
+        {"nearest_negative": ident, "negative_similarity": round(similarity, 3), "why": why}
     )
     return True
 
@@ -65,10 +66,8 @@ def nearer_a_lookalike(
     ident, similarity = nearest(memory.lookalikes, lead_vector(f, memory.embedder))
     if similarity < to_story + margin:
         return False
-    reasons["nearest_lookalike"] = ident
-    reasons["lookalike_similarity"] = round(similarity, 3)
-    reasons["why"] = (
-        f"its lead is nearer to that of article {ident}, which it judged related, "
-        "than to the story's"
+    why = f"its lead is nearer to article {ident}'s, which it judged related, than to the story's"
+    reasons.update(
+        {"nearest_lookalike": ident, "lookalike_similarity": round(similarity, 3), "why": why}
     )
     return True
