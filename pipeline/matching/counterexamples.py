@@ -8,25 +8,14 @@ told apart by being nearer to the counterexample than to anything the story is a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from ..explanation import Reasons
 from .features import Features, cosine
-from .lead import lead_vector
+from .lead import lead_vector, nearest
 
 if TYPE_CHECKING:
     from .matcher import StoryMemory
-
-
-def nearest(leads: Mapping[int, np.ndarray], vector: np.ndarray) -> tuple[int, float]:
-    """The lead nearest to `vector` by cosine, and that cosine (ties keep the first id)."""
-    idents = list(leads)
-    scores = np.stack([leads[i] for i in idents]) @ vector
-    best = int(np.argmax(scores))
-    return idents[best], float(scores[best])
 
 
 def nearer_a_negative(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import numpy as np
+import numpy as np
 
+if TYPE_CHECKING:
     from .embedding import Embedder
     from .features import Features
 
@@ -38,6 +39,15 @@ def lead_vector(f: Features, embedder: Embedder) -> np.ndarray:
     if vector is None:
         vector = f.leads[embedder.name] = embedder.embed([lead(f.text)])[0]
     return vector
+
+
+def nearest(leads: Mapping[int, np.ndarray], vector: np.ndarray) -> tuple[int, float]:
+    """The lead of `leads` (by id) nearest to `vector` by cosine, and that cosine; ties keep
+    the first id."""
+    idents = list(leads)
+    scores = np.stack([leads[i] for i in idents]) @ vector
+    best = int(np.argmax(scores))
+    return idents[best], float(scores[best])
 
 
 def lead_md5(text: str) -> str:

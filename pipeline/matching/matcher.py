@@ -26,7 +26,7 @@ import numpy as np
 from ..config import MatchingConfig as Thresholds
 from ..explanation import Change, NearestSentence, Reasons
 from .copies import CopyIndex, copied_word_for_word, nearest_copy, runs_of
-from .counterexamples import nearer_a_lookalike, nearer_a_negative, nearest
+from .counterexamples import nearer_a_lookalike, nearer_a_negative
 from .embedding import Embedder
 from .facts import Fact, changed_facts, facts_of
 from .features import (
@@ -36,7 +36,7 @@ from .features import (
     cosine,
     features,
 )
-from .lead import lead_vector, sentence_md5
+from .lead import lead_vector, nearest, sentence_md5
 
 MATCHER_VERSION = "lookalikes-7"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
