@@ -35,6 +35,9 @@ class NearestSentence(TypedDict):
 
     sentence: str
     known_as: str
+    # the first document the story knows it from: its article id (in `classify`, the id of
+    # the input's item, or seed:FILE)
+    known_in: int
     cover: float  # weighted share of `sentence` that `known_as` says
 
 

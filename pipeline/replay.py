@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .boilerplate import strip_boilerplate
 from .config import Settings
 from .errors import UsageError, one_line
+from .explanation import Reasons
 from .extract import extract
 from .matching import StoryMemory, Thresholds, classify, features
 from .matching.embedding import Embedder
@@ -53,9 +54,28 @@ class Replay:
             "changed_facts": decision.changed_facts,
         }
         if decision.duplicate_of is not None:
-            out["duplicate_of"] = self.ids.get(decision.duplicate_of, decision.duplicate_of)
-        out["reasons"] = decision.reasons
+            out["duplicate_of"] = self._id(decision.duplicate_of)
+        out["reasons"] = self._with_ids(decision.reasons)
         return out
+
+    def _with_ids(self, reasons: Reasons) -> dict:
+        """The reasons, naming documents by the ids the replay's input gives them (a seed by
+        its file), as `duplicate_of` does."""
+        named: dict = dict(reasons)
+        for key in ("nearest_document", "nearest_lookalike"):
+            if key in named:
+                named[key] = self._id(named[key])
+        if "nearest_lead" in named:  # "update 12"
+            kind, number = named["nearest_lead"].split()
+            named["nearest_lead"] = f"{kind} {self._id(int(number))}"
+        if "nearest_sentences" in named:
+            named["nearest_sentences"] = [
+                n | {"known_in": self._id(n["known_in"])} for n in named["nearest_sentences"]
+            ]
+        return named
+
+    def _id(self, number: int) -> str | int:
+        return self.ids.get(number, number)
 
 
 def item_text(item: dict) -> str:

@@ -112,8 +112,10 @@ def test_what_the_matcher_explains_is_stored_as_sql_reads_it_and_read_back_as_it
         rows = store.rows_sql(
             "SELECT story_id, article_id, new_facts, changed_facts, reasons,"
             " reasons->>'shared_terms' AS shared_terms,"
-            " reasons->'nearest_sentences'->0->>'known_as' AS nearest FROM matches"
+            " reasons->'nearest_sentences'->0->>'known_as' AS nearest,"
+            " CAST(reasons->'nearest_sentences'->0->>'known_in' AS BIGINT) AS told_by FROM matches"
         )
+        articles = {r["id"] for r in store.rows_sql("SELECT id FROM articles")}
     stored = {(r["story_id"], r["article_id"]): r for r in rows}
     # the demo has an update and rehashes, whose nearest known sentences are read back
     assert any(j.decision.new_facts for j in judged)
@@ -125,3 +127,5 @@ def test_what_the_matcher_explains_is_stored_as_sql_reads_it_and_read_back_as_it
         assert json.loads(row["shared_terms"]) == decision.reasons["shared_terms"]
         nearest = decision.reasons.get("nearest_sentences")
         assert row["nearest"] == (nearest[0]["known_as"] if nearest else None)
+        # and which article the story knows that sentence from, by the id SQL joins on
+        assert row["told_by"] is None if not nearest else row["told_by"] in articles

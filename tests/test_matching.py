@@ -47,6 +47,18 @@ def test_a_second_outlet_with_the_same_new_fact_is_a_rehash_once_the_story_learn
     assert classify(SECOND_OUTLET, story).verdict == "rehash"
 
 
+def test_a_rehash_names_the_first_document_that_told_each_of_its_sentences():
+    story = memory()
+    first = features(FOLLOW_UP)
+    story.learn(1, first)
+    story.learn(2, features(FOLLOW_UP))  # a second outlet's copy, accepted later
+    decision = classify(SECOND_OUTLET, story)
+    assert decision.verdict == "rehash"
+    (nearest,) = decision.reasons["nearest_sentences"]
+    assert nearest["sentence"] == SECOND_OUTLET
+    assert nearest["known_as"] in FOLLOW_UP and nearest["known_in"] == 1
+
+
 def test_background_below_a_known_lead_is_a_rehash_but_the_same_news_in_the_lead_an_update():
     known_lead = (
         "Russia will leave the International Space Station after 2024, Roscosmos chief Yury "
@@ -141,6 +153,9 @@ def test_classify_replays_jsonl_in_order_learning_unless_frozen(tmp_path):
     assert [o["id"] for o in out] == ["a", "b", "c", "d"]
     assert [o["verdict"] for o in out[:3]] == ["update", "rehash", "duplicate"]
     assert out[2]["duplicate_of"] == "a"
+    # documents by the ids the input gives them: the seeds by their files, items by theirs
+    assert out[0]["reasons"]["nearest_document"].startswith("seed:")
+    assert "a" in {n["known_in"] for n in out[1]["reasons"]["nearest_sentences"]}
     assert out[3]["error"] == 'line 4: an item needs "text" or "html"'
     assert learning.exit_code == 1  # and it says how many items could not be judged
     for key in ("score", "new_facts", "changed_facts", "reasons"):

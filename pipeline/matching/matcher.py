@@ -94,6 +94,7 @@ class StoryMemory:
         self.core_kind: dict[int, str] = {}
         self.known: list[tuple[int, Features]] = []
         self.sentences: list[Sentence] = []
+        self.said_in: list[int] = []  # which document each known sentence came from
         self.vocabulary: dict[str, float] = {}
         self.numbers: set[str] = set()
         self.facts: list[Fact] = []
@@ -127,6 +128,7 @@ class StoryMemory:
             self.core[ident] = lead_vector(f, self.embedder)
             self.core_kind[ident] = "seed" if ident in self.seeds else kind
         self.sentences += f.sentences
+        self.said_in += [ident] * len(f.sentences)
         for term, w in f.weights.items():
             self.vocabulary[term] = max(self.vocabulary.get(term, 0.0), w)
         self.numbers |= f.numbers
@@ -384,11 +386,21 @@ def _new_sentences(
     for s in f.sentences:
         if len(s.weights) < th.min_fact_words or not s.mass:
             continue
-        cover, known = max(((_overlap(s, k), k.text) for k in memory.sentences), default=(0.0, ""))
+        # of the known sentences that cover it best, the first the story learned: who said it first
+        covers = ((_overlap(s, k), -at) for at, k in enumerate(memory.sentences))
+        cover, first = max(covers, default=(0.0, 1))
+        at = -first
         if cover < th.sentence_known and _brings_news(s, f, memory, th):
             new.append(s.text)
-        elif len(nearest) < 5:
-            nearest.append(NearestSentence(sentence=s.text, known_as=known, cover=round(cover, 2)))
+        elif len(nearest) < 5 and at >= 0:
+            nearest.append(
+                NearestSentence(
+                    sentence=s.text,
+                    known_as=memory.sentences[at].text,
+                    known_in=memory.said_in[at],
+                    cover=round(cover, 2),
+                )
+            )
     return new, nearest
 
 
