@@ -1,6 +1,9 @@
 """The real-news development set: stories as the press told them, labelled by hand.
 
-    .venv/bin/python -m bench.realnews
+    .venv/bin/python -m bench.realnews [--lexical] [--emails]
+
+`--emails` also prints each update email and each real update missed, with what decided it:
+the lead's new and changed facts, and the nearest lead the story knew.
 
 Each story's labels, URLs and the search query that found each item are in
 `bench/realnews/<story>.jsonl` (stream order; `label` is seed, rehash, update, related or
@@ -25,7 +28,7 @@ import numpy as np
 
 from pipeline.boilerplate import strip_boilerplate
 from pipeline.feedback import correction_for
-from pipeline.matching import StoryMemory, Thresholds, classify, features
+from pipeline.matching import Decision, StoryMemory, Thresholds, classify, features
 from pipeline.matching.embedding import Embedder, Remembering, load_embedder
 from pipeline.paths import PROJECT_ROOT
 
@@ -171,6 +174,7 @@ def stream(
     th: Thresholds | None = None,
     embedder: Embedder | None = None,
     corrections: int = 0,
+    emails: bool = False,
 ) -> None:
     """Judge the items in order against the seeds, learning from each verdict as the match
     stage does. With `corrections`, a reader who knows the labels corrects the first that
@@ -189,12 +193,27 @@ def stream(
             tally.add(item, None, [])
             continue
         tally.add(item, d.verdict, [dict(c) for c in d.changed_facts])
+        if emails and "update" in (d.verdict, item.label):
+            print(email_line(item, d, {s.text for s in f.sentences[: th.lead_sentences]}))
         said = correction_for(d.verdict, item.label) if tally.n["corrected"] < corrections else None
         if said is None:
             memory.absorb(n, f, d.verdict)
         else:
             tally.n["corrected"] += 1
             memory.correct(n, f, said)
+
+
+def email_line(item: Item, d: Decision, lead: set[str]) -> str:
+    """One update email, or one real update that got none, and what decided it."""
+    kind = "missed" if d.verdict != "update" else "right" if item.label == "update" else "wrong"
+    r = d.reasons
+    said = [f"new: {s[:90]}" for s in d.new_facts if s in lead]
+    said += [f"{c['was']} -> {c['now']}" for c in d.changed_facts if c["sentence"] in lead]
+    if d.verdict in ("related", "unrelated"):
+        said = [f"cast {r.get('cast')}, words {r.get('words')}"]
+    why = r.get("why") or "; ".join(said) or "no new fact in the lead"
+    near = f"{r['nearest_lead']} at {r['lead_similarity']}" if "nearest_lead" in r else "-"
+    return f"    {kind:6} {item.id} {item.language} {item.label}->{d.verdict} ({near}): {why}"
 
 
 def main(th: Thresholds | None = None, embedder: Embedder | None = None) -> None:
@@ -214,7 +233,14 @@ def main(th: Thresholds | None = None, embedder: Embedder | None = None) -> None
         for story in stories():
             items = load(story, folder) or []
             tally = Tally()
-            stream(items, tally, th, embedder, corrections)
+            stream(
+                items,
+                tally,
+                th,
+                embedder,
+                corrections,
+                "--emails" in sys.argv[1:] and not corrections,
+            )
             total.n.update(tally.n)
             print(f"{story}: {sum(i.role != 'seed' for i in items)} items")
             report(tally)
