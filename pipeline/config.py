@@ -176,6 +176,9 @@ class MatchingConfig(_Section):
     semantic_across: float = Field(0.88, ge=0, le=1, description="in another language: the story")
     semantic_change: float = Field(0.88, ge=0, le=1, description="same meaning, another value")
     known_lead: float = Field(0.935, ge=0, le=1, description="lead says a known lead: no news")
+    latest_lead: float = Field(
+        0.93, ge=0, le=1, description="lead says the latest update's lead: no news, whatever values"
+    )
     lookalike: float = Field(
         0.02, ge=0, le=1, description="lead this much nearer a related one than the story: related"
     )

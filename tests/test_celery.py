@@ -44,9 +44,12 @@ def services():
 
 
 def running_task_pid(airflow: CeleryAirflow, dag_id: str) -> int | None:
-    """The process of a task of `dag_id` that runs now, whichever task it is."""
+    """The process of the task of `dag_id` that started last of those running now: a shard
+    takes a few seconds, and one about to report its success when killed would not be tried
+    again, which is no test of recovery."""
     rows = airflow.query(
-        "SELECT pid FROM task_instance WHERE dag_id = %s AND state = 'running' AND pid IS NOT NULL",
+        "SELECT pid FROM task_instance WHERE dag_id = %s AND state = 'running' AND pid IS NOT NULL"
+        " ORDER BY start_date DESC LIMIT 1",
         [dag_id],
     )
     return rows[0]["pid"] if rows else None

@@ -151,6 +151,38 @@ def test_a_lead_that_tells_a_known_development_with_details_of_its_own_is_no_upd
     assert any("14 designs" in s for s in judged.reasons["background"])
 
 
+# Written for these tests: the demo's follow-up told again the next hour, misdating the
+# announcement it follows ("after 2025"), as later outlets do with the values of the day before.
+LATEST_RETOLD = (
+    "Russia to stay on the space station until 2028, NASA official says\n"
+    "Roscosmos will keep sending cosmonauts to the International Space Station until its own"
+    " orbital outpost is ready, around 2028, NASA's Kathy Lueders said on Wednesday."
+    " Yury Borisov had told Vladimir Putin a day earlier that Russia would quit the station"
+    " after 2025."
+)
+
+
+def test_the_latest_update_told_again_with_an_older_value_of_its_own_is_no_update(default):
+    from bench.matching import iss_seeds
+    from pipeline.matching import StoryMemory, Thresholds, classify, features
+    from pipeline.paths import PROJECT_ROOT
+
+    page = (PROJECT_ROOT / "pipeline/demo/articles/iss-exit-2028.txt").read_text()
+    title, body = page.split("\n", 1)[0].removeprefix("Title: "), page.split("\n\n", 1)[1]
+    follow_up = features(f"{title}\n{body}")
+    memory = StoryMemory(iss_seeds(), embedder=default.embedder)
+    assert classify(follow_up, memory).verdict == "update"
+    memory.absorb(1, follow_up, "update")
+    # measured against the story's older value alone, "after 2025" reads as a change
+    without = classify(features(LATEST_RETOLD), memory, Thresholds(latest_lead=1.0))
+    assert without.verdict == "update"
+    assert [(c["was"], c["now"]) for c in without.changed_facts] == [("after 2024", "after 2025")]
+    judged = classify(features(LATEST_RETOLD), memory)
+    assert judged.verdict == "rehash"
+    assert judged.reasons["why"] == "its lead tells what update 1, the story's latest, told"
+    assert any("after 2025" in s for s in judged.reasons["background"])
+
+
 def test_a_look_alike_judged_related_makes_its_next_report_related(default):
     """Alone, a second report of another event with the story's cast passes for the story;
     after the story judged the first report related, it is related too."""

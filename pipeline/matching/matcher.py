@@ -38,7 +38,7 @@ from .features import (
 )
 from .lead import lead_vector, nearest, sentence_md5
 
-MATCHER_VERSION = "lookalikes-7"
+MATCHER_VERSION = "latest-update-8"
 Verdict = Literal["duplicate", "rehash", "update", "related", "unrelated"]
 # what a reader can say of an article (`storywatch feedback`): not the story, the story but
 # nothing new, or an update the matcher missed
@@ -210,6 +210,12 @@ class StoryMemory:
         self.fresh -= taken.keys()
         return taken
 
+    @property
+    def latest_update(self) -> int | None:
+        """The update the story accepted last, when its lead is embedded (with a model)."""
+        latest = next((i for i, _ in reversed(self.known) if i not in self.seeds), None)
+        return latest if latest in self.core else None
+
     def nearest_copy(self, f: Features) -> tuple[int | None, float]:
         """The copy it has seen (or document it knows) that holds most of the article."""
         return nearest_copy(f, self.copies, (ident for ident, _ in self.known))
@@ -313,8 +319,18 @@ def classify(
     lead = {s.text for s in f.sentences[: th.lead_sentences]}
     # A lead that says what a lead the story has says tells a development the story has,
     # whatever details of its own it adds (a quote, a figure, the outlet's background), unless
-    # it says one of the story's values otherwise ("after 2024" -> "until 2028").
+    # it says one of the story's values otherwise ("after 2024" -> "until 2028"). The outlets
+    # that follow the story's latest update retell it with figures of their own, or rounded
+    # otherwise, and pair them with older values the update had already replaced: a lead that
+    # says what the latest update's lead says is that update told again, whatever its values.
     known = reasons.get("lead_similarity", 0.0) >= th.known_lead
+    latest = memory.latest_update if in_language else None
+    if latest is not None and _similar_leads(f, memory, latest) >= th.latest_lead:
+        kind = memory.core_kind[latest]
+        reasons["why"] = f"its lead tells what {kind} {latest}, the story's latest, told"
+        if told := new + [c["sentence"] for c in changed if c["sentence"] not in new]:
+            reasons["background"] = told
+        return Decision("rehash", score, reasons=reasons)
     if known and not any(c["sentence"] in lead for c in changed):
         reasons["why"] = f"its lead tells what {reasons['nearest_lead']} told"
         if told := new + [c["sentence"] for c in changed if c["sentence"] not in new]:
@@ -346,6 +362,12 @@ def _semantic_gate(
         return similarity >= th.semantic_floor, True
     is_story = similarity >= th.semantic_across or (lexical and similarity >= th.semantic_floor)
     return is_story, near or similarity >= th.semantic_floor
+
+
+def _similar_leads(f: Features, memory: StoryMemory, ident: int) -> float:
+    """The cosine of the article's lead to the lead of the story's document `ident`."""
+    assert memory.embedder is not None
+    return float(memory.core[ident] @ lead_vector(f, memory.embedder))
 
 
 def _lead_similarity(f: Features, memory: StoryMemory) -> tuple[float, str]:
