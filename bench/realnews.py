@@ -207,10 +207,11 @@ def email_line(item: Item, d: Decision, lead: set[str]) -> str:
     """One update email, or one real update that got none, and what decided it."""
     kind = "missed" if d.verdict != "update" else "right" if item.label == "update" else "wrong"
     r = d.reasons
-    said = [f"new: {s[:90]}" for s in d.new_facts if s in lead]
-    said += [f"{c['was']} -> {c['now']}" for c in d.changed_facts if c["sentence"] in lead]
     if d.verdict in ("related", "unrelated"):
         said = [f"cast {r.get('cast')}, words {r.get('words')}"]
+    else:
+        said = [f"new: {s[:90]}" for s in d.new_facts if s in lead]
+        said += [f"{c['was']} -> {c['now']}" for c in d.changed_facts if c["sentence"] in lead]
     why = r.get("why") or "; ".join(said) or "no new fact in the lead"
     near = f"{r['nearest_lead']} at {r['lead_similarity']}" if "nearest_lead" in r else "-"
     return f"    {kind:6} {item.id} {item.language} {item.label}->{d.verdict} ({near}): {why}"

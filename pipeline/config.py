@@ -7,11 +7,9 @@ Lists take JSON: STORYWATCH_RECIPIENTS='["desk@example.org"]'.
 from __future__ import annotations
 
 import ipaddress
-import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal, get_origin
 
@@ -320,7 +318,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except ValidationError as exc:
         in_file = any(_variable_of(err["loc"]) is None for err in exc.errors())
         where = f"{file}: " if in_file else ""
-        raise ConfigError(where + _validation_message(exc, _variable_of)) from None
+        raise ConfigError(where + validation_message(exc, _variable_of)) from None
     base = file.resolve().parent
     return settings.model_copy(
         update={
@@ -332,79 +330,6 @@ def load_settings(path: str | Path | None = None) -> Settings:
             ),
         }
     )
-
-
-def smtp_from_connection(
-    settings: Settings,
-    *,
-    host: str | None,
-    port: int | None = None,
-    login: str | None = None,
-    password: str | None = None,
-    extra: Mapping | str | None = None,
-) -> Settings:
-    """Settings whose `[smtp]` comes from an Airflow SMTP connection (`smtp_default`).
-
-    Takes the connection's fields as plain values, so that the pipeline needs no Airflow:
-    `smtp_from_connection(settings, host=c.host, port=c.port, login=c.login,
-    password=c.password, extra=c.extra_dejson)`. `extra` is a dict or its JSON text with the
-    SMTP provider's keys: `from_email` (the sender), `disable_ssl` and `disable_tls`,
-    `timeout` (seconds). As in the provider, a connection is implicit TLS unless `disable_ssl`,
-    then STARTTLS unless `disable_tls`, then plain; without a port, 465 for TLS, else 587.
-    Keys the provider has that storywatch does not use (`retry_limit`, templates) are
-    ignored; `ssl_context = "none"` is refused, as certificates are always checked. What the
-    connection leaves empty keeps the value of `settings`. Raises ConfigError when a value
-    is unusable.
-    """
-    options = _connection_extra(extra)
-    if str(options.get("ssl_context", "default")).lower() == "none":
-        raise ConfigError("smtp_default: ssl_context 'none' is refused; certificates are checked")
-    if not _flag(options, "disable_ssl"):
-        security = "tls"
-    elif not _flag(options, "disable_tls"):
-        security = "starttls"
-    else:
-        security = "none"
-    values = settings.smtp.model_dump() | {
-        "security": security,
-        "port": port or (465 if security == "tls" else 587),
-    }
-    if host:
-        values["host"] = host
-    if login:
-        values["username"] = login
-    if password:
-        values["password"] = password
-    if options.get("from_email"):
-        values["sender"] = options["from_email"]
-    if options.get("timeout") not in (None, ""):
-        values["timeout"] = options["timeout"]
-    try:
-        smtp = SmtpConfig(**values)
-    except ValidationError as exc:
-        raise ConfigError("smtp_default: " + _validation_message(exc)) from None
-    return settings.model_copy(update={"smtp": smtp})
-
-
-def _connection_extra(extra: Mapping | str | None) -> dict:
-    if not extra:
-        return {}
-    if isinstance(extra, str):
-        try:
-            extra = json.loads(extra)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"smtp_default: extra is not JSON: {exc}") from None
-    if not isinstance(extra, Mapping):
-        raise ConfigError("smtp_default: extra must be a JSON object")
-    return dict(extra)
-
-
-def _flag(options: dict, key: str) -> bool:
-    """A boolean the way connection forms spell it: true, "true", "1", "yes", "on"."""
-    value = options.get(key, False)
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
 
 
 def _variable_of(loc: tuple) -> str | None:
@@ -439,7 +364,7 @@ def _takes_json(variable: str) -> bool:
     return kind in (list, dict) or (isinstance(kind, type) and issubclass(kind, BaseModel))
 
 
-def _validation_message(exc: ValidationError, variable_of=lambda loc: None) -> str:
+def validation_message(exc: ValidationError, variable_of=lambda loc: None) -> str:
     problems = []
     for err in exc.errors():
         key = variable_of(err["loc"]) or ".".join(str(p) for p in err["loc"]) or "(top level)"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.config import Settings, smtp_from_connection
+from pipeline.config import Settings
+from pipeline.smtp_connection import smtp_from_connection
 
 SMTP_CONN_ID = "smtp_default"
 

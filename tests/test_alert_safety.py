@@ -11,7 +11,8 @@ import pytest
 import trustme
 
 from pipeline import alerts, mailer
-from pipeline.config import ConfigError, Settings, SmtpConfig, smtp_from_connection
+from pipeline.config import ConfigError, Settings, SmtpConfig
+from pipeline.smtp_connection import smtp_from_connection
 from tests.smtp_servers import RefusingHandler, password_check, smtp_server
 
 WHEN = datetime(2022, 7, 27, 18, 40, tzinfo=UTC)
